@@ -1,0 +1,117 @@
+/**
+ * The `litmine` command: parses global flags, loads and validates the configuration once, and
+ * dispatches to a subcommand from src/cli/commands/. Exit codes: 0 ok, 1 failure, 2 usage/config.
+ *
+ *   litmine run --from ../shared/data/pubmed-xml-more --from ../shared/data/pmc-jats-more
+ *   litmine search "pannexin 1" --json
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CliIO, Command, CommandOptions } from './cli/command.js';
+import { commands } from './cli/commands/index.js';
+import { loadConfig } from './config/load-config.js';
+import { LitmineError, asLitmineError } from './errors.js';
+
+const GLOBAL_OPTIONS: CommandOptions = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  log: { type: 'string' },
+  store: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** The directory litmine is installed in (repository root), found from this file's location. */
+export function installDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/cli.ts → root; dist/src/cli.js → root
+  return here.endsWith(join('dist', 'src')) ? join(here, '..', '..') : join(here, '..');
+}
+
+export function consoleIO(): CliIO {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}
+
+export async function main(argv: string[], io: CliIO = consoleIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(helpText());
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out('litmine 0.1.0');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`litmine: unknown command "${name}"\n\n${helpText()}`);
+    return 2;
+  }
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`litmine ${command.name}: ${(err as Error).message}\nusage: ${command.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err(`litmine: ${signal} received, finishing the current batch (again to exit now)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const config = loadConfig({
+      file: parsed.values.config as string | undefined,
+      overrides: {
+        dataDir: parsed.values['data-dir'],
+        'log.kind': parsed.values.log,
+        'store.kind': parsed.values.store,
+      },
+    });
+    return await command.run(
+      { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals },
+      { config, io, signal: controller.signal, installDir: installDir() },
+    );
+  } catch (err) {
+    const e = asLitmineError(err);
+    io.err(`litmine ${command.name}: ${e.code}: ${e.message}`);
+    if (process.env.LITMINE_DEBUG && e.stack) io.err(e.stack);
+    return e.code === 'LITMINE_CONFIG' || e.code === 'LITMINE_USAGE' ? 2 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'litmine — biomedical literature mining: PubMed/PMC → entities and relations → search',
+    '',
+    'usage: litmine <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'global options: --data-dir DIR (default ./data, or $LITMINE_DATA_DIR), --config FILE,',
+    '                --log embedded|kafka, --store embedded|elasticsearch',
+    '`litmine <command> --help` shows a command\'s options.',
+  ].join('\n');
+}
+
+export { LitmineError };
