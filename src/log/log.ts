@@ -3,7 +3,7 @@
  * more. Stages never see it; topologies wire a stage between `process` and its output topics.
  *
  *   await log.ensureTopics([{ name: 'litmine.articles', partitions: 3, cleanup: 'compact' }]);
- *   await log.produce('litmine.articles', [{ key: 'pmid:1', value: Buffer.from(json) }]);
+ *   await log.produce([{ topic: 'litmine.articles', key: 'pmid:1', value: Buffer.from(json) }]);
  *   await log.process({ group: 'annotate', topics: ['litmine.articles'], handler, untilIdle: true });
  */
 
@@ -56,6 +56,17 @@ export interface ProcessOptions {
   transactional?: boolean;
   /** Identifies this worker; transactional ids derive from it. */
   workerId?: string;
+  /** Backoff for batches whose handler (or commit) threw a retriable error. */
+  retry?: RetryOptions;
+}
+
+export interface RetryOptions {
+  /** First delay (ms); doubled per attempt, with jitter. Default 200. */
+  initialMs?: number;
+  /** Ceiling of the delay (ms). Default 30000. */
+  maxMs?: number;
+  /** Attempts before the error is rethrown; default unlimited (retriable means "wait it out"). */
+  maxAttempts?: number;
 }
 
 export interface BatchContext {

@@ -1,0 +1,346 @@
+/**
+ * The log seam's contract: one suite of ava tests that every Log implementation must pass (the
+ * embedded SQLite log in the unit tier, Kafka in the integration tier). Each test gets a fresh
+ * harness: unique topic and group names, a way to reopen the same log, and cleanup.
+ *
+ *   logContract('embedded', async () => embeddedHarness());
+ */
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import { randomUUID } from 'node:crypto';
+import { LitmineError } from '../../src/errors.js';
+import type { Log, LogMessage, OutMessage, ProcessOptions, TopicSpec } from '../../src/log/log.js';
+import { partitionForKey } from '../../src/log/log.js';
+
+export interface LogHarness {
+  /** A client on this test's log; after close(), opening again is a restart over the same data. */
+  open(): Promise<Log>;
+  /** A topic or group name unique to this test (topics are deleted by cleanup). */
+  name(base: string): string;
+  cleanup(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Reported skipped (e.g. no broker configured). */
+  skip?: boolean;
+  /** Fast retries for the retry tests. */
+  retry?: ProcessOptions['retry'];
+}
+
+const utf8 = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
+
+function out(topic: string, key: string | null, value: string | null, headers?: Record<string, string>): OutMessage {
+  return { topic, key, value: value === null ? null : Buffer.from(value), ...(headers ? { headers } : {}) };
+}
+
+function byKey(messages: LogMessage[]): Map<string | null, string[]> {
+  const m = new Map<string | null, string[]>();
+  for (const msg of messages) m.set(msg.key, [...(m.get(msg.key) ?? []), utf8(msg.value) ?? '<null>']);
+  return m;
+}
+
+export function logContract(label: string, makeHarness: () => Promise<LogHarness>, options: ContractOptions = {}): void {
+  const it = options.skip ? test.skip : test.serial;
+  const retry = options.retry ?? { initialMs: 20, maxMs: 100 };
+
+  /** Runs a test body with a harness and an opened log; always cleans up. */
+  function withLog(title: string, body: (t: ExecutionContext, log: Log, h: LogHarness) => Promise<void>) {
+    it(`${label} log: ${title}`, async (t) => {
+      const h = await makeHarness();
+      let log: Log | undefined;
+      try {
+        log = await h.open();
+        await body(t, log, h);
+      } finally {
+        await log?.close().catch(() => undefined);
+        await h.cleanup();
+      }
+    });
+  }
+
+  async function topics(log: Log, h: LogHarness, ...specs: Omit<TopicSpec, 'name'>[]): Promise<string[]> {
+    const named = specs.map((s, i) => ({ ...s, name: h.name(`t${i}`) }));
+    await log.ensureTopics(named);
+    return named.map((s) => s.name);
+  }
+
+  withLog('produce and readAll keep order per partition; keys land on stable partitions', async (t, log, h) => {
+    const [topic] = await topics(log, h, { partitions: 3, cleanup: 'delete' });
+    const keys = ['pmid:1', 'pmid:2', 'pmid:3', 'pmid:40', 'pmc:PMC77'];
+    const batch: OutMessage[] = [];
+    for (let round = 0; round < 4; round++) for (const k of keys) batch.push(out(topic!, k, `${k}#${round}`));
+    await log.produce(batch.slice(0, 10));
+    await log.produce(batch.slice(10));
+    const all = await log.readAll(topic!);
+    t.is(all.length, batch.length);
+    for (const m of all) {
+      t.is(m.topic, topic);
+      t.is(m.partition, partitionForKey(m.key, 3), `key ${m.key} on murmur2 partition`);
+      t.true(typeof m.timestamp === 'number' && m.timestamp > 0);
+    }
+    // Offsets strictly increase within a partition, and per-key order is produce order.
+    for (let p = 0; p < 3; p++) {
+      const offs = all.filter((m) => m.partition === p).map((m) => BigInt(m.offset));
+      for (let i = 1; i < offs.length; i++) t.true(offs[i]! > offs[i - 1]!);
+    }
+    for (const [k, values] of byKey(all)) t.deepEqual(values, [0, 1, 2, 3].map((r) => `${k}#${r}`));
+    const [info] = await log.describe([topic!]);
+    t.is(info!.partitions.length, 3);
+    const total = info!.partitions.reduce((n, p) => n + Number(BigInt(p.end) - BigInt(p.start)), 0);
+    t.is(total, batch.length);
+  });
+
+  withLog('ensureTopics is idempotent', async (t, log, h) => {
+    const spec: TopicSpec = { name: h.name('idem'), partitions: 2, cleanup: 'compact' };
+    await log.ensureTopics([spec]);
+    await log.ensureTopics([spec]);
+    const [info] = await log.describe([spec.name]);
+    t.is(info!.partitions.length, 2);
+  });
+
+  withLog('tombstones and headers round trip', async (t, log, h) => {
+    const [topic] = await topics(log, h, { partitions: 1, cleanup: 'compact' });
+    await log.produce([
+      out(topic!, 'pmid:9', 'v1', { 'litmine-stage': 'ingest', 'content-type': 'application/json' }),
+      out(topic!, 'pmid:9', null),
+      out(topic!, null, 'keyless'),
+    ]);
+    const all = await log.readAll(topic!);
+    t.is(all.length, 3);
+    t.deepEqual(all[0]!.headers, { 'litmine-stage': 'ingest', 'content-type': 'application/json' });
+    t.is(utf8(all[0]!.value), 'v1');
+    t.is(all[1]!.key, 'pmid:9');
+    t.is(all[1]!.value, null);
+    t.deepEqual(all[1]!.headers, {});
+    t.is(all[2]!.key, null);
+    t.is(utf8(all[2]!.value), 'keyless');
+  });
+
+  for (const transactional of [false, true]) {
+    withLog(`consume-transform-produce (transactional: ${transactional}) commits offsets and outputs together`, async (t, log, h) => {
+      const [input, output] = await topics(log, h, { partitions: 2, cleanup: 'delete' }, { partitions: 2, cleanup: 'delete' });
+      const n = 20;
+      await log.produce(Array.from({ length: n }, (_, i) => out(input!, `k${i}`, `v${i}`, { n: String(i) })));
+      const group = h.name('g');
+      const lagBefore = await log.lag(group, [input!]);
+      t.is(lagBefore.reduce((s, l) => s + l.lag, 0), n);
+      t.true(lagBefore.every((l) => l.committed === null));
+      let heartbeats = 0;
+      const result = await log.process({
+        group,
+        topics: [input!],
+        untilIdle: true,
+        transactional,
+        workerId: h.name('w'),
+        maxBatchSize: 5,
+        retry,
+        handler: async (batch, ctx) => {
+          await ctx.heartbeat();
+          heartbeats++;
+          t.false(ctx.signal.aborted);
+          const p = batch[0]!.partition;
+          t.true(batch.every((m) => m.partition === p && m.topic === input));
+          return batch.map((m) => out(output!, m.key, `${utf8(m.value)}!`, { from: m.offset }));
+        },
+      });
+      t.is(result.messages, n);
+      t.is(result.produced, n);
+      t.is(result.batches, heartbeats);
+      const produced = await log.readAll(output!);
+      t.deepEqual(produced.map((m) => utf8(m.value)).sort(), Array.from({ length: n }, (_, i) => `v${i}!`).sort());
+      const lag = await log.lag(group, [input!]);
+      t.is(lag.reduce((s, l) => s + l.lag, 0), 0);
+      for (const l of lag) t.is(l.committed, l.end);
+      t.true((await log.groups()).includes(group));
+    });
+  }
+
+  for (const transactional of [false, true]) {
+    withLog(`a failing handler commits nothing and produces nothing (transactional: ${transactional})`, async (t, log, h) => {
+      const [input, output] = await topics(log, h, { partitions: 1, cleanup: 'delete' }, { partitions: 1, cleanup: 'delete' });
+      await log.produce(Array.from({ length: 6 }, (_, i) => out(input!, `k${i}`, `v${i}`)));
+      const group = h.name('g');
+      let calls = 0;
+      const err = await t.throwsAsync(
+        log.process({
+          group,
+          topics: [input!],
+          untilIdle: true,
+          transactional,
+          workerId: h.name('w'),
+          maxBatchSize: 3,
+          retry,
+          handler: async (batch) => {
+            calls++;
+            // First batch succeeds; the second fails after having "produced" (returned nothing yet).
+            if (calls === 2) throw new LitmineError('LITMINE_ANNOTATE', 'model exploded');
+            return batch.map((m) => out(output!, m.key, 'ok'));
+          },
+        }),
+      );
+      t.is((err as LitmineError).code, 'LITMINE_ANNOTATE');
+      t.is(calls, 2, 'a non-retriable error is not retried');
+      const produced = await log.readAll(output!);
+      t.is(produced.length, 3, 'only the successful batch was produced');
+      const [lag] = await log.lag(group, [input!]);
+      t.is(lag!.committed, String(BigInt((await log.readAll(input!))[3]!.offset)));
+      t.is(lag!.lag, 3);
+    });
+  }
+
+  withLog('a retriable error retries the batch until it succeeds, without duplicates', async (t, log, h) => {
+    const [input, output] = await topics(log, h, { partitions: 1, cleanup: 'delete' }, { partitions: 1, cleanup: 'delete' });
+    await log.produce(Array.from({ length: 4 }, (_, i) => out(input!, `k${i}`, `v${i}`)));
+    let failures = 0;
+    const seen: string[] = [];
+    const result = await log.process({
+      group: h.name('g'),
+      topics: [input!],
+      untilIdle: true,
+      transactional: true,
+      workerId: h.name('w'),
+      retry,
+      handler: async (batch) => {
+        seen.push(...batch.map((m) => m.offset));
+        if (failures < 2) {
+          failures++;
+          throw new LitmineError('LITMINE_STORE_UNAVAILABLE', 'store overloaded');
+        }
+        return batch.map((m) => out(output!, m.key, utf8(m.value)));
+      },
+    });
+    t.is(failures, 2);
+    t.is(result.messages, 4);
+    t.is((await log.readAll(output!)).length, 4);
+    // The same offsets came back on each attempt.
+    t.deepEqual([...new Set(seen)].length, 4);
+  });
+
+  withLog('resumes from the committed offset after close and reopen', async (t, first, h) => {
+    const [input] = await topics(first, h, { partitions: 1, cleanup: 'delete' });
+    await first.produce(Array.from({ length: 8 }, (_, i) => out(input!, `k${i}`, `v${i}`)));
+    const group = h.name('g');
+    const firstRun: string[] = [];
+    await t.throwsAsync(
+      first.process({
+        group,
+        topics: [input!],
+        untilIdle: true,
+        maxBatchSize: 3,
+        retry,
+        handler: async (batch) => {
+          if (firstRun.length >= 3) throw new LitmineError('LITMINE_INTERNAL', 'crash after one batch');
+          firstRun.push(...batch.map((m) => utf8(m.value)!));
+          return [];
+        },
+      }),
+    );
+    t.deepEqual(firstRun, ['v0', 'v1', 'v2']);
+    await first.close();
+    const second = await h.open();
+    try {
+      const secondRun: string[] = [];
+      const result = await second.process({
+        group,
+        topics: [input!],
+        untilIdle: true,
+        retry,
+        handler: async (batch) => {
+          secondRun.push(...batch.map((m) => utf8(m.value)!));
+          return [];
+        },
+      });
+      t.deepEqual(secondRun, ['v3', 'v4', 'v5', 'v6', 'v7']);
+      t.is(result.messages, 5);
+      // Caught up: another run finds nothing.
+      const again = await second.process({ group, topics: [input!], untilIdle: true, handler: async () => [] });
+      t.is(again.messages, 0);
+    } finally {
+      await second.close();
+    }
+  });
+
+  withLog('two groups read independently', async (t, log, h) => {
+    const [input] = await topics(log, h, { partitions: 2, cleanup: 'delete' });
+    await log.produce(Array.from({ length: 10 }, (_, i) => out(input!, `k${i}`, `v${i}`)));
+    const a = h.name('a');
+    const b = h.name('b');
+    const read = async (group: string) => {
+      const values: string[] = [];
+      await log.process({
+        group,
+        topics: [input!],
+        untilIdle: true,
+        handler: async (batch) => {
+          values.push(...batch.map((m) => utf8(m.value)!));
+          return [];
+        },
+      });
+      return values.sort();
+    };
+    const all = Array.from({ length: 10 }, (_, i) => `v${i}`).sort();
+    t.deepEqual(await read(a), all);
+    t.deepEqual(await read(b), all);
+    await log.produce([out(input!, 'k99', 'late')]);
+    t.deepEqual(await read(a), ['late']);
+    const lagB = await log.lag(b, [input!]);
+    t.is(lagB.reduce((s, l) => s + l.lag, 0), 1);
+    const groups = await log.groups();
+    t.true(groups.includes(a) && groups.includes(b));
+  });
+
+  withLog('fromBeginning: false starts a new group at the end', async (t, log, h) => {
+    const [input] = await topics(log, h, { partitions: 1, cleanup: 'delete' });
+    await log.produce([out(input!, 'old', 'old')]);
+    const result = await log.process({
+      group: h.name('g'),
+      topics: [input!],
+      untilIdle: true,
+      fromBeginning: false,
+      handler: async (batch) => {
+        t.fail(`read ${batch.length} old messages`);
+        return [];
+      },
+    });
+    t.is(result.messages, 0);
+  });
+
+  withLog('without untilIdle, process follows new messages until its signal aborts', async (t, log, h) => {
+    const [input] = await topics(log, h, { partitions: 2, cleanup: 'delete' });
+    const stop = new AbortController();
+    const values: string[] = [];
+    const running = log.process({
+      group: h.name('g'),
+      topics: [input!],
+      signal: stop.signal,
+      handler: async (batch) => {
+        values.push(...batch.map((m) => utf8(m.value)!));
+        if (values.length >= 5) stop.abort();
+        return [];
+      },
+    });
+    // Produce after the consumer started; it must pick them up without restarting.
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await log.produce([out(input!, `k${i}`, `v${i}`)]);
+    }
+    const timeout = setTimeout(() => stop.abort(), 60_000);
+    const result = await running;
+    clearTimeout(timeout);
+    t.deepEqual(values.sort(), ['v0', 'v1', 'v2', 'v3', 'v4']);
+    t.is(result.messages, 5);
+  });
+
+  withLog('deleteTopics removes topics', async (t, log, h) => {
+    const [topic] = await topics(log, h, { partitions: 1, cleanup: 'delete' });
+    await log.produce([out(topic!, 'a', 'b')]);
+    await log.deleteTopics([topic!]);
+    const remaining = (await log.describe()).map((d) => d.name);
+    t.false(remaining.includes(topic!));
+  });
+}
+
+/** A short random suffix for names unique to one test. */
+export function uniqueSuffix(): string {
+  return randomUUID().slice(0, 8);
+}
