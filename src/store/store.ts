@@ -20,6 +20,9 @@ export interface ApplyResult {
   applied: number;
   /** Ops the store refused for good (bad document), with the reason, for the dead-letter path. */
   rejected: { op: StoreOp; reason: string }[];
+  /** Ops counted in `applied` that changed nothing because they were stale (an older version, or a
+   * document deleted at that version): handled, not errors. */
+  ignored?: number;
 }
 
 export interface SearchFilters {
