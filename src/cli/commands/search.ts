@@ -1,0 +1,61 @@
+/**
+ * `litmine search <query>`: full-text search over articles (or sentences) with filters, printing
+ * ranked hits with highlighted fragments, or JSON with --json.
+ *
+ *   litmine search "cisplatin nephrotoxicity" --entity-type Chemical --from-date 2015 --json
+ */
+import type { Command } from '../command.js';
+import { openStore } from '../open-services.js';
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'full-text search of the indexed articles or sentences, with highlights and filters',
+  usage: 'litmine search <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
+  options: {
+    sentences: { type: 'boolean' },
+    journal: { type: 'string' },
+    'from-date': { type: 'string' },
+    'to-date': { type: 'string' },
+    'entity-type': { type: 'string' },
+    entity: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, { config, io }) {
+    const text = positionals.join(' ').trim();
+    if (!text) {
+      io.err(`usage: ${this.usage}`);
+      return 2;
+    }
+    const store = await openStore(config);
+    try {
+      await store.init();
+      const result = await store.search({
+        text,
+        target: values.sentences ? 'sentences' : 'articles',
+        limit: values.limit ? Number(values.limit) : 10,
+        filters: {
+          journal: values.journal as string | undefined,
+          dateFrom: values['from-date'] as string | undefined,
+          dateTo: values['to-date'] as string | undefined,
+          entityType: values['entity-type'] as string | undefined,
+          entity: values.entity as string | undefined,
+        },
+      });
+      if (values.json) {
+        io.out(JSON.stringify(result, null, 2));
+      } else {
+        result.hits.forEach((hit, i) => {
+          const ids = [hit.pmid ? `PMID ${hit.pmid}` : undefined, hit.pmcid].filter(Boolean).join(', ') || hit.documentId;
+          io.out(`${i + 1}. ${hit.title} [${ids}]${hit.journal ? ` — ${hit.journal}` : ''}${hit.published ? `, ${hit.published}` : ''}`);
+          if (hit.sentence) io.out(`   ${hit.sentence.text}`);
+          for (const h of hit.highlights.slice(0, 2)) io.out(`   … ${h} …`);
+        });
+      }
+      io.err(`search: ${result.total} match${result.total === 1 ? '' : 'es'} for "${text}", showing ${result.hits.length}`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};

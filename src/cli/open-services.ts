@@ -1,0 +1,61 @@
+/**
+ * The composition root's factories: the configuration picks the log, the store and the models;
+ * nothing else in litmine chooses an implementation. Distributed clients are imported only when
+ * configured, so the embedded default never loads kafkajs or the Elasticsearch client.
+ *
+ *   const log = await openLog(config);  const store = await openStore(config);
+ */
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { LitmineConfig } from '../config/config-schema.js';
+import { LitmineError } from '../errors.js';
+import type { Log } from '../log/log.js';
+import type { Annotator } from '../nlp/annotator.js';
+import type { SearchStore } from '../store/store.js';
+
+export function dataPath(config: LitmineConfig, ...parts: string[]): string {
+  const dir = resolve(config.dataDir);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, ...parts);
+}
+
+export async function openLog(config: LitmineConfig): Promise<Log> {
+  if (config.log.kind === 'kafka') {
+    const { openKafkaLog } = await import('../log/open-kafka-log.js');
+    return openKafkaLog(config.log.kafka);
+  }
+  const { openEmbeddedLog } = await import('../log/embedded-log.js');
+  return openEmbeddedLog(dataPath(config, 'log.sqlite'));
+}
+
+export async function openStore(config: LitmineConfig): Promise<SearchStore> {
+  if (config.store.kind === 'elasticsearch') {
+    const { openElasticsearchStore } = await import('../store/open-elasticsearch-store.js');
+    return openElasticsearchStore(config.store.elasticsearch);
+  }
+  const { SqliteStore } = await import('../store/sqlite-store.js');
+  return new SqliteStore({ path: dataPath(config, 'store.sqlite') });
+}
+
+/** Model folders from configuration; relative paths resolve against the installation. */
+export function modelDirs(config: LitmineConfig, installDir: string): { ner: string; re: string | null } {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(installDir, p));
+  return { ner: at(config.models.ner), re: config.models.re ? at(config.models.re) : null };
+}
+
+export async function openAnnotator(config: LitmineConfig, installDir: string): Promise<Annotator> {
+  const dirs = modelDirs(config, installDir);
+  try {
+    const { createOnnxAnnotator } = await import('../nlp/onnx-annotator.js');
+    return await createOnnxAnnotator({
+      nerDir: dirs.ner,
+      reDir: dirs.re,
+      executionProvider: config.models.executionProvider,
+      intraOpThreads: config.models.intraOpThreads,
+      batchSize: config.models.batchSize,
+    });
+  } catch (err) {
+    if (err instanceof LitmineError) throw err;
+    throw new LitmineError('LITMINE_MODEL_LOAD', `cannot load the models (${dirs.ner}, ${dirs.re ?? 'no RE model'}): ${(err as Error).message}`, { cause: err });
+  }
+}
