@@ -22,6 +22,9 @@ export interface IngestConnector {
     records: ParsedRecord[];
     cursor: string;
     source: string;
+    /** The key the cursor is saved under (defaults to the source). */
+    cursorKey?: string;
+    skipped?: Record<string, number>;
   }>;
 }
 
@@ -34,6 +37,8 @@ export interface IngestStats {
   articles: number;
   deletes: number;
   errors: number;
+  /** Inputs left out on purpose, by reason (non-XML files, articles without a text-mining licence). */
+  skipped: Record<string, number>;
   bySource: Record<string, { articles: number; deletes: number; errors: number }>;
 }
 
@@ -50,7 +55,7 @@ export interface IngestOptions {
 
 export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   const { log, connector, cursors, topics } = options;
-  const stats: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, bySource: {} };
+  const stats: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, skipped: {}, bySource: {} };
   for await (const batch of connector.batches({ since: options.since, until: options.until, signal: options.signal })) {
     const perSource = (stats.bySource[batch.source] ??= { articles: 0, deletes: 0, errors: 0 });
     const out: OutMessage[] = [];
@@ -69,7 +74,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
       }
     }
     if (out.length > 0) await log.produce(out);
-    await cursors.set(batch.source, batch.cursor);
+    await cursors.set(batch.cursorKey ?? batch.source, batch.cursor);
+    for (const [reason, n] of Object.entries(batch.skipped ?? {})) stats.skipped[reason] = (stats.skipped[reason] ?? 0) + n;
     stats.batches++;
     options.onBatch?.(stats);
     if (options.signal?.aborted) break;

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   until?: string;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;
+  /** Called as each stage starts (the CLI sizes its progress display from the log's lag). */
+  onStage?: (stage: PipelineProgress['stage']) => Promise<void> | void;
 }
 
 export interface PipelineResult {
@@ -47,7 +49,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   await store.init();
 
   let t = Date.now();
-  const ingest: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, bySource: {} };
+  await options.onStage?.('ingest');
+  const ingest: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, skipped: {}, bySource: {} };
   for (const connector of options.connectors) {
     const stats = await runIngest({
       log,
@@ -63,6 +66,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ingest.articles += stats.articles;
     ingest.deletes += stats.deletes;
     ingest.errors += stats.errors;
+    for (const [reason, n] of Object.entries(stats.skipped)) ingest.skipped[reason] = (ingest.skipped[reason] ?? 0) + n;
     for (const [source, s] of Object.entries(stats.bySource)) {
       const into = (ingest.bySource[source] ??= { articles: 0, deletes: 0, errors: 0 });
       into.articles += s.articles;
@@ -75,6 +79,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   t = Date.now();
   const annotate = { articles: 0, mentions: 0, relations: 0, deadLetters: 0 };
   if (!signal?.aborted) {
+    await options.onStage?.('annotate');
     await runAnnotate({
       log,
       annotator,
@@ -95,6 +100,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   t = Date.now();
   const index = { upserts: 0, deletes: 0, annotations: 0, deadLetters: 0 };
   if (!signal?.aborted) {
+    await options.onStage?.('index');
     await runIndex({
       log,
       store,
