@@ -1,0 +1,14 @@
+/**
+ * What the XML parsers yield, one per record of the input file, in file order: an article, a
+ * delete (one per PMID of a DeleteCitation), or an error for a record that could not be parsed
+ * (the file goes on) or, last, for the file itself (truncated gzip, not XML, entity declarations).
+ *
+ *   for await (const r of parseXmlFile('pubmed26n1335.xml.gz')) if (r.kind === 'delete') tombstone(r.delete.id);
+ */
+import type { LitmineError } from '../errors.js';
+import type { Article, ArticleDelete } from '../records/types.js';
+
+export type ParsedRecord =
+  | { kind: 'article'; article: Article; index: number }
+  | { kind: 'delete'; delete: ArticleDelete; index: number }
+  | { kind: 'error'; error: LitmineError; index: number; raw?: string };

@@ -1,0 +1,325 @@
+/**
+ * Cuts a decoded XML text stream into records without building the whole document: it tokenises
+ * just enough (tags, comments, CDATA, PIs, DOCTYPE) to track depth, and yields the raw XML of each
+ * record element (`<PubmedArticle>`, `<DeleteCitation>`, `<article>`, …) under a known root, so one
+ * record at a time is held in memory. First step of parseXmlStream; records are parsed one by one.
+ *
+ *   for await (const ev of scanRecords(chunks)) if (ev.type === 'record') parseRecordXml(ev.xml);
+ */
+import type { ErrorCode } from '../errors.js';
+
+/** Elements that are one record each. */
+export const RECORD_ELEMENTS: ReadonlySet<string> = new Set([
+  'PubmedArticle',
+  'PubmedBookArticle',
+  'DeleteCitation',
+  'MedlineCitation',
+  'article',
+]);
+/** Roots whose children are records. */
+export const SET_ELEMENTS: ReadonlySet<string> = new Set([
+  'PubmedArticleSet',
+  'MedlineCitationSet',
+  'PubmedBookArticleSet',
+  'pmc-articleset',
+]);
+
+export type ScanEvent =
+  | { type: 'root'; name: string; line: number; column: number }
+  /** One child of the root (or the root itself when it is a record). `problem`: the scanner saw it broken. */
+  | { type: 'record'; name: string; xml: string; line: number; column: number; problem?: string }
+  /** The file cannot be read further; always the last event. `partial`: the record it stopped inside. */
+  | {
+      type: 'fatal';
+      code: ErrorCode;
+      message: string;
+      line: number;
+      column: number;
+      cause?: unknown;
+      partial?: { name: string; xml: string; line: number; column: number };
+    };
+
+/** A record larger than this is refused rather than buffered (real ones are well under 2 MB). */
+const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+const MAX_DOCTYPE_CHARS = 1024 * 1024;
+const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
+
+interface OpenRecord {
+  name: string;
+  start: number; // absolute char offset of its '<'
+  depth: number; // stack length outside it
+  line: number;
+  column: number;
+  problem?: string;
+}
+
+class Fatal {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly at: number,
+    readonly cause?: unknown,
+  ) {}
+}
+
+export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerator<ScanEvent> {
+  const it = source[Symbol.asyncIterator]();
+  let buf = '';
+  let base = 0; // absolute offset of buf[0]
+  let pos = 0; // next unread index in buf
+  let eof = false;
+  const stack: string[] = [];
+  let rootSeen = false;
+  let rootDone = false;
+  let rec: OpenRecord | undefined;
+  // line/column bookkeeping, advanced monotonically
+  let lcAbs = 0;
+  let lcLine = 1;
+  let lcCol = 1;
+
+  const locate = (abs: number): { line: number; column: number } => {
+    if (abs < lcAbs) return { line: lcLine, column: lcCol };
+    let i = lcAbs - base;
+    const stop = abs - base;
+    let lastNl = -1;
+    for (;;) {
+      const nl = buf.indexOf('\n', i);
+      if (nl === -1 || nl >= stop) break;
+      lcLine++;
+      lastNl = nl;
+      i = nl + 1;
+    }
+    lcCol = lastNl >= 0 ? stop - lastNl : lcCol + (stop - (lcAbs - base));
+    lcAbs = abs;
+    return { line: lcLine, column: lcCol };
+  };
+
+  const more = async (): Promise<boolean> => {
+    if (eof) return false;
+    let next: IteratorResult<string>;
+    try {
+      next = await it.next();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new Fatal(
+        typeof code === 'string' && code.startsWith('LITMINE_') ? (code as ErrorCode) : 'LITMINE_PARSE_XML',
+        err instanceof Error ? err.message : String(err),
+        base + buf.length,
+        err,
+      );
+    }
+    if (next.done) {
+      eof = true;
+      return false;
+    }
+    // Drop what is behind us, keeping the open record's text.
+    const keep = rec ? rec.start - base : pos;
+    if (rec && base + buf.length - rec.start > MAX_RECORD_CHARS) {
+      throw new Fatal('LITMINE_PARSE_XML', `<${rec.name}> record is larger than ${MAX_RECORD_CHARS} characters`, rec.start);
+    }
+    locate(base + keep);
+    buf = buf.slice(keep) + next.value;
+    base += keep;
+    pos -= keep;
+    return true;
+  };
+
+  const recordXml = (r: OpenRecord, endIndex: number) => buf.slice(r.start - base, endIndex);
+
+  try {
+    for (;;) {
+      const lt = buf.indexOf('<', pos);
+      const textEnd = lt === -1 ? buf.length : lt;
+      if (textEnd > pos && stack.length === 0) {
+        const text = buf.slice(pos, textEnd);
+        const nonSpace = text.search(/\S/);
+        if (nonSpace >= 0) {
+          const where = base + pos + nonSpace;
+          throw new Fatal(
+            'LITMINE_PARSE_XML',
+            rootDone ? 'text after the root element' : 'not XML: text before any root element',
+            where,
+          );
+        }
+      }
+      if (lt === -1) {
+        pos = buf.length;
+        if (!(await more())) break;
+        continue;
+      }
+      pos = lt;
+      // Enough characters to tell the markup apart ("<![CDATA[" and "<!DOCTYPE" are 9 long).
+      if (buf.length - lt < 9 && !eof) {
+        if (await more()) continue;
+      }
+      const c1 = buf.charCodeAt(lt + 1);
+      let end: number; // index just after the token, or -1 when it is not complete yet
+
+      if (c1 === 63 /* ? */) {
+        const close = buf.indexOf('?>', lt + 2);
+        end = close === -1 ? -1 : close + 2;
+      } else if (buf.startsWith('<!--', lt)) {
+        const close = buf.indexOf('-->', lt + 4);
+        end = close === -1 ? -1 : close + 3;
+      } else if (buf.startsWith('<![CDATA[', lt)) {
+        const close = buf.indexOf(']]>', lt + 9);
+        end = close === -1 ? -1 : close + 3;
+        if (end !== -1 && stack.length === 0) throw new Fatal('LITMINE_PARSE_XML', 'CDATA outside the root element', lt + base);
+      } else if (buf.startsWith('<!DOCTYPE', lt)) {
+        end = doctypeEnd(buf, lt);
+        // Refuse entity declarations as soon as one is seen: an XML bomb never gets buffered whole.
+        if (buf.indexOf('<!ENTITY', lt) !== -1 && (end === -1 || buf.indexOf('<!ENTITY', lt) < end)) {
+          throw new Fatal('LITMINE_PARSE_ENTITY', 'the DOCTYPE declares entities; refused (litmine never expands DTD entities)', lt + base);
+        }
+        if (end === -1 && buf.length - lt > MAX_DOCTYPE_CHARS) {
+          throw new Fatal('LITMINE_PARSE_XML', 'unterminated DOCTYPE', lt + base);
+        }
+        if (end !== -1) {
+          if (rootSeen) throw new Fatal('LITMINE_PARSE_XML', 'DOCTYPE after the root element started', lt + base);
+        }
+      } else if (c1 === 33 /* ! */) {
+        const close = buf.indexOf('>', lt + 2);
+        end = close === -1 ? -1 : close + 1;
+        if (end !== -1 || eof) {
+          if (!rootSeen && /^<!(ENTITY|ELEMENT|ATTLIST|NOTATION)\b/.test(buf.slice(lt, lt + 12))) {
+            throw new Fatal(
+              'LITMINE_PARSE_UNSUPPORTED',
+              'markup declarations outside a DOCTYPE: a DTD, not an XML document',
+              lt + base,
+            );
+          }
+          if (!rec) throw new Fatal('LITMINE_PARSE_XML', `unexpected "${buf.slice(lt, lt + 10)}"`, lt + base);
+          rec.problem ??= `unexpected "${buf.slice(lt, lt + 10)}"`;
+        }
+      } else if (c1 === 47 /* / */) {
+        const close = buf.indexOf('>', lt + 2);
+        end = close === -1 ? -1 : close + 1;
+        if (end !== -1) {
+          const name = buf.slice(lt + 2, close).trim();
+          const top = stack[stack.length - 1];
+          if (top === undefined) throw new Fatal('LITMINE_PARSE_XML', `unexpected </${name}>`, lt + base);
+          if (top === name) stack.pop();
+          else {
+            const problem = `</${name}> where </${top}> was expected`;
+            if (!rec) throw new Fatal('LITMINE_PARSE_XML', problem, lt + base);
+            rec.problem ??= problem;
+            // Recover: an end tag of something open closes everything inside it; a stray one is dropped.
+            const at = stack.lastIndexOf(name);
+            if (at >= 0) stack.length = at;
+          }
+          if (rec && stack.length <= rec.depth) {
+            yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
+            rec = undefined;
+          }
+          if (stack.length === 0) rootDone = true;
+        }
+      } else if (NAME_START.test(buf[lt + 1] ?? '')) {
+        end = startTagEnd(buf, lt);
+        if (end === -2) {
+          // '<' inside a tag: the tag is broken; let the record parser report exactly where.
+          const problem = 'unterminated start tag';
+          if (!rec) throw new Fatal('LITMINE_PARSE_XML', problem, lt + base);
+          rec.problem ??= problem;
+          pos = lt + 1;
+          continue;
+        }
+        if (end !== -1) {
+          const selfClosing = buf.charCodeAt(end - 2) === 47; /* / */
+          const name = /^[^\s/>]+/.exec(buf.slice(lt + 1, Math.min(end, lt + 256)))?.[0] ?? '';
+          if (stack.length === 0) {
+            if (rootDone) throw new Fatal('LITMINE_PARSE_XML', `a second root element <${name}>`, lt + base);
+            const isSet = SET_ELEMENTS.has(name);
+            if (!isSet && !RECORD_ELEMENTS.has(name)) {
+              throw new Fatal(
+                'LITMINE_PARSE_UNSUPPORTED',
+                `root element <${name}> is neither PubMed (PubmedArticleSet, MedlineCitationSet, PubmedArticle, …) nor JATS (article, pmc-articleset)`,
+                lt + base,
+              );
+            }
+            rootSeen = true;
+            const at = locate(lt + base);
+            yield { type: 'root', name, line: at.line, column: at.column };
+            if (!isSet) rec = { name, start: lt + base, depth: 0, line: at.line, column: at.column };
+          } else if (!rec && stack.length === 1) {
+            // Every child of a set root is a record; an unknown one is reported by the caller.
+            const at = locate(lt + base);
+            rec = { name, start: lt + base, depth: 1, line: at.line, column: at.column };
+          } else if (rec && name === rec.name && stack.length > rec.depth) {
+            // The same record element again before the last one closed: the last one was cut short.
+            yield {
+              type: 'record',
+              name: rec.name,
+              xml: recordXml(rec, lt),
+              line: rec.line,
+              column: rec.column,
+              problem: rec.problem ?? `<${rec.name}> not closed before the next <${name}>`,
+            };
+            stack.length = rec.depth;
+            const at = locate(lt + base);
+            rec = { name, start: lt + base, depth: rec.depth, line: at.line, column: at.column };
+          }
+          if (!selfClosing) stack.push(name);
+          else if (rec && stack.length <= rec.depth) {
+            yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
+            rec = undefined;
+          }
+          if (stack.length === 0) rootDone = true;
+        }
+      } else {
+        // A bare '<' in text.
+        if (!rec) throw new Fatal('LITMINE_PARSE_XML', rootSeen ? 'a bare "<" in text' : 'not XML', lt + base);
+        rec.problem ??= 'a bare "<" in text';
+        pos = lt + 1;
+        continue;
+      }
+
+      if (end === -1) {
+        if (await more()) continue;
+        throw new Fatal('LITMINE_PARSE_XML', 'the file ends inside markup', lt + base);
+      }
+      pos = end;
+    }
+    if (!rootSeen) throw new Fatal('LITMINE_PARSE_XML', 'not XML: no root element', base + buf.length);
+    if (stack.length > 0) {
+      throw new Fatal('LITMINE_PARSE_XML', `the file ends inside <${stack[stack.length - 1]}> (truncated?)`, base + buf.length);
+    }
+  } catch (err) {
+    if (!(err instanceof Fatal)) throw err;
+    const at = locate(Math.max(err.at, lcAbs));
+    const partial = rec
+      ? { name: rec.name, xml: buf.slice(rec.start - base), line: rec.line, column: rec.column }
+      : undefined;
+    yield { type: 'fatal', code: err.code, message: err.message, line: at.line, column: at.column, cause: err.cause, partial };
+  }
+}
+
+/** Index after the '>' closing a start tag at `lt`, -1 when not in the buffer yet, -2 when broken. */
+function startTagEnd(buf: string, lt: number): number {
+  for (let j = lt + 1; j < buf.length; j++) {
+    const c = buf.charCodeAt(j);
+    if (c === 62 /* > */) return j + 1;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      // Attribute values may hold '>' (and '<' is an error the record parser reports).
+      const close = buf.indexOf(c === 34 ? '"' : "'", j + 1);
+      if (close === -1) return -1;
+      j = close;
+    } else if (c === 60 /* < */) return -2;
+  }
+  return -1;
+}
+
+/** Index after a DOCTYPE declaration at `lt`, skipping quoted ids and the internal subset. */
+function doctypeEnd(buf: string, lt: number): number {
+  let inSubset = false;
+  for (let j = lt + 9; j < buf.length; j++) {
+    const c = buf.charCodeAt(j);
+    if (c === 34 || c === 39) {
+      const close = buf.indexOf(c === 34 ? '"' : "'", j + 1);
+      if (close === -1) return -1;
+      j = close;
+    } else if (c === 91 /* [ */) inSubset = true;
+    else if (c === 93 /* ] */) inSubset = false;
+    else if (c === 62 /* > */ && !inSubset) return j + 1;
+  }
+  return -1;
+}
