@@ -1,10 +1,23 @@
 /** Every `litmine` subcommand, in the order `litmine help` lists them. */
 import type { Command } from '../command.js';
+import { askCommand } from './ask.js';
+import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { relationsCommand } from './relations.js';
 import { runCommand } from './run.js';
 import { schemasCommand } from './schemas.js';
 import { searchCommand } from './search.js';
 import { statusCommand } from './status.js';
+import { workerCommand } from './worker.js';
 
-export const commands: Command[] = [runCommand, ingestCommand, searchCommand, relationsCommand, statusCommand, schemasCommand];
+export const commands: Command[] = [
+  runCommand,
+  ingestCommand,
+  workerCommand,
+  searchCommand,
+  relationsCommand,
+  facetsCommand,
+  askCommand,
+  statusCommand,
+  schemasCommand,
+];

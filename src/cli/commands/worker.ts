@@ -1,0 +1,59 @@
+/**
+ * `litmine worker annotate|index`: a long-running stage worker in a consumer group. Start several to
+ * split the partitions; SIGTERM finishes (or abandons) the in-flight batch and leaves the group.
+ *
+ *   LITMINE_LOG=kafka LITMINE_KAFKA_BROKERS=broker:9092 litmine worker annotate --id worker-1
+ */
+import { hostname } from 'node:os';
+import type { Command } from '../command.js';
+import { openAnnotator, openLog, openStore } from '../open-services.js';
+import { Progress } from '../progress.js';
+import { runAnnotate } from '../../../topologies/annotate.js';
+import { runIndex } from '../../../topologies/index-topology.js';
+import { topicSpecs } from '../../../topologies/topics.js';
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run the annotate or index stage as a consumer-group worker until stopped',
+  usage: 'litmine worker annotate|index [--id WORKER_ID] [--until-idle] [--batch N]',
+  options: { id: { type: 'string' }, 'until-idle': { type: 'boolean' }, batch: { type: 'string' } },
+  async run({ values, positionals }, context) {
+    const { config, io, signal } = context;
+    const stage = positionals[0];
+    if (stage !== 'annotate' && stage !== 'index') {
+      io.err(`usage: ${this.usage}`);
+      return 2;
+    }
+    const workerId = (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
+    const untilIdle = Boolean(values['until-idle']);
+    const maxBatchSize = values.batch ? Number(values.batch) : undefined;
+    const log = await openLog(config);
+    try {
+      await log.ensureTopics(topicSpecs(config));
+      io.err(`worker ${workerId}: ${stage} on the ${config.log.kind} log${untilIdle ? ' (until idle)' : ' (until SIGTERM)'}`);
+      if (stage === 'annotate') {
+        const annotator = await openAnnotator(config, context.installDir);
+        const progress = new Progress(io, `worker ${workerId} annotate`, { unit: 'articles' });
+        try {
+          const result = await runAnnotate({ log, annotator, topics: config.topics, untilIdle, signal, workerId, maxBatchSize, onBatch: (s) => progress.tick(s.articles) });
+          progress.done(`${result.batches} batches, ${result.produced} records produced`);
+        } finally {
+          await annotator.close();
+        }
+      } else {
+        const store = await openStore(config);
+        const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
+        try {
+          await store.init();
+          const result = await runIndex({ log, store, topics: config.topics, untilIdle, signal, workerId, maxBatchSize, onBatch: (s) => progress.tick(s.upserts + s.deletes + s.annotations) });
+          progress.done(`${result.batches} batches`);
+        } finally {
+          await store.close();
+        }
+      }
+      return 0;
+    } finally {
+      await log.close();
+    }
+  },
+};
