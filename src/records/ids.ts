@@ -7,10 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 
-export function documentId(ids: { pmid?: string; pmcid?: string }): string {
+export function documentId(ids: { pmid?: string; pmcid?: string; doi?: string }): string {
   if (ids.pmid) return `pmid:${ids.pmid}`;
-  if (ids.pmcid) return `pmc:${normalisePmcid(ids.pmcid)}`;
-  throw new Error('an article needs a PMID or a PMCID');
+  if (ids.pmcid) return `pmc:${normalisePmcid(ids.pmcid).replace(/\.\d+$/, '')}`;
+  if (ids.doi) return `doi:${ids.doi}`;
+  throw new Error('an article needs a PMID, a PMCID or a DOI');
 }
 
 export function normalisePmcid(pmcid: string): string {

@@ -39,11 +39,13 @@ export const articleSchema: SchemaObject = {
   additionalProperties: false,
   properties: {
     ...header('litmine.article'),
-    id: { type: 'string', pattern: '^(pmid:\\d+|pmc:PMC\\d+)$' },
+    // PMID when known, else PMCID, else (publisher JATS without either) the DOI.
+    id: { type: 'string', pattern: '^(pmid:\\d+|pmc:PMC\\d+|doi:10\\.\\S+)$' },
     version,
     source: { enum: ['pubmed', 'pmc'] },
     pmid: { type: 'string', pattern: '^\\d+$' },
-    pmcid: { type: 'string', pattern: '^PMC\\d+$' },
+    // PMC article versions appear as "PMC6883395.2".
+    pmcid: { type: 'string', pattern: '^PMC\\d+(\\.\\d+)?$' },
     doi: str,
     otherIds: { type: 'object', additionalProperties: str },
     title: str,

@@ -74,7 +74,7 @@ export interface ArticleDates {
 export interface Article {
   schema: 'litmine.article';
   schemaVersion: typeof SCHEMA_VERSION;
-  /** Document id: "pmid:<PMID>" when a PMID is known, else "pmc:<PMCID>". */
+  /** Document id: "pmid:<PMID>" when a PMID is known, else "pmc:<PMCID>", else "doi:<DOI>" (publisher JATS). */
   id: string;
   /** PubMed's PMID version (1 unless revised); PMC article version otherwise. */
   version: number;
