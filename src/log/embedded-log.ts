@@ -430,6 +430,10 @@ export class EmbeddedLog implements Log {
     );
     for (const m of messages) {
       const t = this.topic(m.topic);
+      if (m.key === null && t.cleanup === 'compact') {
+        // As Kafka's broker does: compaction keeps the latest value per key, so a key is required.
+        throw new LitmineError('LITMINE_LOG_PROTOCOL', `topic ${m.topic} is compacted: a message needs a key`);
+      }
       // Null keys spread round-robin, as Kafka spreads keyless records.
       const partition = partitionForKey(m.key, t.partitions, this.roundRobin++);
       const row = bump.get(m.topic, partition);
