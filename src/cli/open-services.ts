@@ -21,8 +21,10 @@ export function dataPath(config: LitmineConfig, ...parts: string[]): string {
 
 export async function openLog(config: LitmineConfig): Promise<Log> {
   if (config.log.kind === 'kafka') {
-    const { openKafkaLog } = await import('../log/open-kafka-log.js');
-    return openKafkaLog(config.log.kafka);
+    const { KafkaLog } = await import('../log/kafka-log.js');
+    const k = config.log.kafka;
+    const ssl = k.caFile || k.certFile || k.keyFile ? { ca: k.caFile, cert: k.certFile, key: k.keyFile } : k.ssl;
+    return new KafkaLog({ brokers: [...k.brokers], clientId: k.clientId, ssl, sasl: k.sasl ? { ...k.sasl } : undefined });
   }
   const { openEmbeddedLog } = await import('../log/embedded-log.js');
   return openEmbeddedLog(dataPath(config, 'log.sqlite'));
