@@ -1,0 +1,77 @@
+/**
+ * The Annotator over ONNX models: tokenise each sentence, run NER over all of them in length-sorted
+ * batches, decode BIO to character spans, then classify every compatible mention pair per
+ * sentence with the relation model (when there is one) and keep the non-negative labels.
+ *
+ *   const a = await createOnnxAnnotator({ nerDir: 'models/ner', reDir: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 32 });
+ *   const [r] = await a.annotate([{ text: 'Cisplatin induced nephrotoxicity.' }]);
+ */
+import type { Annotator, SentenceAnnotation, SentenceInput } from './annotator.js';
+import { decodeBio } from './decode-bio.js';
+import { RelationClassifier } from './relation-classifier.js';
+import { enumeratePairs, maskPair } from './relation-pairs.js';
+import { TokenClassifier } from './token-classifier.js';
+
+export interface OnnxAnnotatorOptions {
+  nerDir: string;
+  reDir: string | null;
+  executionProvider: 'cpu' | 'cuda';
+  intraOpThreads: number;
+  batchSize: number;
+  onWarning?: (message: string) => void;
+}
+
+export class OnnxAnnotator implements Annotator {
+  readonly models: Annotator['models'];
+
+  constructor(
+    readonly ner: TokenClassifier,
+    readonly re: RelationClassifier | null,
+  ) {
+    this.models = re ? { ner: ner.folder.ref, re: re.folder.ref } : { ner: ner.folder.ref };
+  }
+
+  async annotate(sentences: SentenceInput[]): Promise<SentenceAnnotation[]> {
+    const tokenizer = this.ner.folder.tokenizer;
+    const encodings = sentences.map((s) => tokenizer.encode(s.text, { addSpecialTokens: false }));
+    const logits = await this.ner.logits(encodings.map((e) => e.ids));
+    const results: SentenceAnnotation[] = encodings.map((enc, i) => ({
+      mentions: decodeBio(enc, logits[i]!, this.ner.folder.labels),
+      relations: [],
+    }));
+    if (!this.re) return results;
+
+    const { pairLabels = {}, entityMasks = {} } = this.re.folder;
+    const jobs: { sentence: number; subject: number; object: number; text: string; key: string }[] = [];
+    results.forEach((r, i) => {
+      for (const p of enumeratePairs(r.mentions, pairLabels)) {
+        const text = maskPair(sentences[i]!.text, r.mentions[p.subject]!, r.mentions[p.object]!, entityMasks);
+        jobs.push({ sentence: i, subject: p.subject, object: p.object, text, key: p.key });
+      }
+    });
+    if (jobs.length === 0) return results;
+    const classified = await this.re.classify(jobs);
+    classified.forEach((c, k) => {
+      if (c.label === this.re!.negativeLabel) return;
+      const job = jobs[k]!;
+      results[job.sentence]!.relations.push({ subject: job.subject, object: job.object, type: c.label, score: c.score });
+    });
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.ner.close(), this.re?.close()]);
+  }
+}
+
+export async function createOnnxAnnotator(options: OnnxAnnotatorOptions): Promise<OnnxAnnotator> {
+  const sessionOptions = {
+    executionProvider: options.executionProvider,
+    intraOpThreads: options.intraOpThreads,
+    batchSize: options.batchSize,
+    onWarning: options.onWarning,
+  };
+  const ner = await TokenClassifier.create(options.nerDir, sessionOptions);
+  const re = options.reDir ? await RelationClassifier.create(options.reDir, sessionOptions) : null;
+  return new OnnxAnnotator(ner, re);
+}

@@ -1,0 +1,91 @@
+/**
+ * A relation-classification model behind one session: masked sentences in, for each the label
+ * chosen among those allowed for its pair type (other logits masked out before the softmax) and
+ * its probability. Inputs longer than the model takes are truncated (a masked pair is one input).
+ *
+ *   const [r] = await rc.classify([{ text: '@CHEMICAL$ inhibits @GENE$.', key: 'Chemical|Gene' }]);
+ *   r // { label: 'CPR:4', score: 0.93, probs: Float32Array }
+ */
+import { LitmineError } from '../errors.js';
+import { type ModelFolder, loadModelFolder } from './model-folder.js';
+import { OnnxSession } from './onnx-session.js';
+import { type BatchRunner, runBatches } from './run-batches.js';
+import type { ClassifierOptions } from './token-classifier.js';
+
+export interface RelationInput {
+  /** The sentence with both mentions masked. */
+  text: string;
+  /** "SubjectType|ObjectType"; null allows every label. */
+  key: string | null;
+}
+
+export interface RelationResult {
+  label: string;
+  score: number;
+  /** Softmax over the allowed labels (0 elsewhere). */
+  probs: Float32Array;
+}
+
+export class RelationClassifier {
+  constructor(
+    readonly folder: ModelFolder,
+    private readonly session: BatchRunner & { close?(): Promise<void> },
+    private readonly batchSize: number,
+  ) {
+    if (folder.task !== 'relation-classification') {
+      throw new LitmineError('LITMINE_MODEL_LOAD', `${folder.dir}: a ${folder.task} model, expected relation-classification`);
+    }
+  }
+
+  static async create(dir: string, options: ClassifierOptions): Promise<RelationClassifier> {
+    const folder = loadModelFolder(dir);
+    const session = await OnnxSession.create(folder.modelPath, options);
+    return new RelationClassifier(folder, session, options.batchSize);
+  }
+
+  get negativeLabel(): string {
+    return this.folder.negativeLabel ?? 'false';
+  }
+
+  /** Ids with [CLS]/[SEP], truncated to the model's length. */
+  encode(text: string): number[] {
+    const { cls, sep } = this.folder.tokenizer.specials;
+    const ids = this.folder.tokenizer.encode(text, { addSpecialTokens: false }).ids;
+    return [cls, ...ids.slice(0, this.folder.maxLength - 2), sep];
+  }
+
+  async classify(inputs: readonly RelationInput[], onBatch?: (n: number) => void): Promise<RelationResult[]> {
+    const labels = this.folder.labels;
+    const width = labels.length;
+    const rows = await runBatches(
+      this.session,
+      inputs.map((i) => this.encode(i.text)),
+      { batchSize: this.batchSize, padId: this.folder.tokenizer.specials.pad, width, perToken: false, onBatch },
+    );
+    return rows.map((row, i) => {
+      const key = inputs[i]!.key;
+      const allowedNames = key === null ? labels : this.folder.pairLabels?.[key];
+      if (!allowedNames) throw new LitmineError('LITMINE_ANNOTATE', `${this.folder.dir}: no labels for pair type ${key}`);
+      const allowed = new Set(allowedNames);
+      let max = -Infinity;
+      for (let k = 0; k < width; k++) if (allowed.has(labels[k]!)) max = Math.max(max, row[k]!);
+      const probs = new Float32Array(width);
+      let sum = 0;
+      for (let k = 0; k < width; k++) {
+        if (!allowed.has(labels[k]!)) continue;
+        probs[k] = Math.exp(row[k]! - max);
+        sum += probs[k]!;
+      }
+      let best = -1;
+      for (let k = 0; k < width; k++) {
+        probs[k]! /= sum;
+        if (allowed.has(labels[k]!) && (best < 0 || probs[k]! > probs[best]!)) best = k;
+      }
+      return { label: labels[best]!, score: probs[best]!, probs };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.session.close?.();
+  }
+}

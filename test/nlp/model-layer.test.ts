@@ -1,0 +1,192 @@
+/**
+ * The model layer on real ONNX models: logits equal PyTorch's golden logits within 1e-4, long
+ * sentences windowed and merged, folders verified at load (manifest sha256, user exports without
+ * manifest or litmine_task), shape checks, and the annotator end to end. Runs on the tiny random
+ * fixtures everywhere and on models/ner and models/re once they are committed.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { LitmineError } from '../../src/errors.js';
+import { loadModelFolder } from '../../src/nlp/model-folder.js';
+import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
+import { OnnxSession } from '../../src/nlp/onnx-session.js';
+import { RelationClassifier } from '../../src/nlp/relation-classifier.js';
+import { runBatches } from '../../src/nlp/run-batches.js';
+import { TokenClassifier } from '../../src/nlp/token-classifier.js';
+import { planWindows } from '../../src/nlp/windows.js';
+import { REAL_NER, REAL_RE, TINY_NER, TINY_RE, goldenLogitsFile, realNerTest, realReTest } from './tiny-models.js';
+
+const OPTS = { executionProvider: 'cpu' as const, intraOpThreads: 1, batchSize: 8 };
+
+interface GoldenCase {
+  text: string;
+  input_ids?: number[];
+  logits: number[][] | number[];
+  pair?: string;
+}
+
+/** The golden file's cases, in whichever of the two shapes (list or {cases}) it comes. */
+function goldenCases(file: string): GoldenCase[] {
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  const cases = Array.isArray(json) ? json : (json.cases ?? json.sentences ?? json.examples);
+  if (!Array.isArray(cases)) throw new Error(`${file}: no cases`);
+  return cases as GoldenCase[];
+}
+
+async function checkNerGolden(t: import('ava').ExecutionContext, dir: string) {
+  const file = goldenLogitsFile(dir);
+  if (!file) return t.fail(`${dir}: no golden logits file`);
+  const tc = await TokenClassifier.create(dir, OPTS);
+  const cases = goldenCases(file);
+  const tok = tc.folder.tokenizer;
+  let worst = 0;
+  for (const c of cases) {
+    const enc = tok.encode(c.text);
+    if (c.input_ids) t.deepEqual(enc.ids, c.input_ids, c.text);
+    const [rows] = await runBatches(tc['session'], [enc.ids], { batchSize: 1, padId: 0, width: tc.width, perToken: true });
+    const expected = (c.logits as number[][]).flat();
+    t.is(rows!.length, expected.length, c.text);
+    for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(rows![k]! - expected[k]!));
+  }
+  t.log(`${cases.length} sentences, max |Δlogit| = ${worst.toExponential(2)}`);
+  t.true(worst < 1e-4, `max abs diff ${worst}`);
+  await tc.close();
+}
+
+async function checkReGolden(t: import('ava').ExecutionContext, dir: string) {
+  const file = goldenLogitsFile(dir);
+  if (!file) return t.fail(`${dir}: no golden logits file`);
+  const rc = await RelationClassifier.create(dir, OPTS);
+  const cases = goldenCases(file);
+  let worst = 0;
+  for (const c of cases) {
+    const ids = rc.encode(c.text);
+    if (c.input_ids) t.deepEqual(ids, c.input_ids, c.text);
+    const [row] = await runBatches(rc['session'], [ids], { batchSize: 1, padId: 0, width: rc.folder.labels.length, perToken: false });
+    const expected = (c.logits as number[]).flat();
+    for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(row![k]! - expected[k]!));
+  }
+  t.log(`${cases.length} inputs, max |Δlogit| = ${worst.toExponential(2)}`);
+  t.true(worst < 1e-4, `max abs diff ${worst}`);
+  await rc.close();
+}
+
+test('tiny NER: logits match PyTorch golden logits within 1e-4', (t) => checkNerGolden(t, TINY_NER));
+test('tiny RE: logits match PyTorch golden logits within 1e-4', (t) => checkReGolden(t, TINY_RE));
+realNerTest('models/ner: logits match the golden logits within 1e-4', (t) => checkNerGolden(t, REAL_NER));
+realReTest('models/re: logits match the golden logits within 1e-4', (t) => checkReGolden(t, REAL_RE));
+
+test('a long sentence is windowed and each token takes its most central window', async (t) => {
+  const tc = await TokenClassifier.create(TINY_NER, OPTS); // max_length 32: 30 tokens a window
+  const tok = tc.folder.tokenizer;
+  const text = Array.from({ length: 12 }, (_, i) => `Treatment ${i} with cisplatin induced severe nephrotoxicity in patients.`).join(' ');
+  const ids = tok.encode(text, { addSpecialTokens: false }).ids;
+  t.true(ids.length > 100);
+  const [merged] = await tc.logits([ids]);
+  t.is(merged!.length, ids.length * tc.width);
+  const windows = planWindows(ids.length, 30, tc.overlap);
+  t.true(windows.length > 3);
+  // Each window alone, as the session sees it.
+  const { cls, sep } = tok.specials;
+  const alone = await runBatches(tc['session'], windows.map(([s, e]) => [cls, ...ids.slice(s, e), sep]), { batchSize: 4, padId: 0, width: tc.width, perToken: true });
+  const w = tc.width;
+  for (let i = 0; i < ids.length; i++) {
+    const scores = windows.map(([s, e]) => (i >= s && i < e ? Math.min(i - s, e - 1 - i) : -1));
+    const best = scores.indexOf(Math.max(...scores));
+    const row = alone[best]!.subarray((i - windows[best]![0] + 1) * w, (i - windows[best]![0] + 2) * w);
+    for (let k = 0; k < w; k++) t.true(Math.abs(row[k]! - merged![i * w + k]!) < 1e-5, `token ${i}`);
+  }
+  await tc.close();
+});
+
+test('batched, padded results equal one-by-one results', async (t) => {
+  const tc = await TokenClassifier.create(TINY_NER, OPTS);
+  const tok = tc.folder.tokenizer;
+  const texts = ['Cisplatin induced nephrotoxicity.', 'x', 'The BRCA1 protein interacts with RAD51 in human breast cells.'];
+  const ids = texts.map((s) => tok.encode(s, { addSpecialTokens: false }).ids);
+  const together = await tc.logits(ids);
+  for (const [i, one] of ids.entries()) {
+    const [alone] = await tc.logits([one]);
+    for (let k = 0; k < alone!.length; k++) t.true(Math.abs(alone![k]! - together[i]![k]!) < 1e-4);
+  }
+  await tc.close();
+});
+
+test('a manifest sha256 mismatch refuses the folder (LITMINE_MODEL_LOAD)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-model-'));
+  for (const f of ['model.onnx', 'vocab.txt', 'config.json', 'manifest.json']) copyFileSync(join(TINY_NER, f), join(dir, f));
+  t.notThrows(() => loadModelFolder(dir));
+  writeFileSync(join(dir, 'vocab.txt'), `${readFileSync(join(dir, 'vocab.txt'), 'utf8')}extra\n`);
+  const err = t.throws(() => loadModelFolder(dir), { instanceOf: LitmineError });
+  t.is(err?.code, 'LITMINE_MODEL_LOAD');
+  t.regex(err!.message, /vocab\.txt sha256/);
+});
+
+test('a Hugging Face export without manifest or litmine_task loads the same way', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-hf-'));
+  copyFileSync(join(TINY_NER, 'model.onnx'), join(dir, 'model.onnx'));
+  copyFileSync(join(TINY_NER, 'vocab.txt'), join(dir, 'vocab.txt'));
+  const config = JSON.parse(readFileSync(join(TINY_NER, 'config.json'), 'utf8'));
+  for (const k of ['litmine_task', 'max_length', 'do_lower_case', 'entity_types']) delete config[k];
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true, model_max_length: 512 }));
+  const m = loadModelFolder(dir);
+  t.is(m.task, 'token-classification');
+  t.is(m.maxLength, 64); // capped by max_position_embeddings
+  t.regex(m.ref.version, /^sha256:[0-9a-f]{12}$/);
+  t.deepEqual(m.tokenizer.encode('Cisplatin-Ab').tokens, ['[CLS]', 'cisplatin', '-', 'a', '##b', '[SEP]']);
+});
+
+test('logits of the wrong shape are LITMINE_MODEL_SHAPE', async (t) => {
+  const fake = { path: 'fake.onnx', run: async () => ({ data: new Float32Array(6), dims: [1, 6] }) };
+  const err = await t.throwsAsync(runBatches(fake, [[1, 2, 3]], { batchSize: 4, padId: 0, width: 7, perToken: true }), { instanceOf: LitmineError });
+  t.is(err?.code, 'LITMINE_MODEL_SHAPE');
+});
+
+test('asking for CUDA without CUDA libraries falls back to the CPU with a warning', async (t) => {
+  const warnings: string[] = [];
+  const s = await OnnxSession.create(join(TINY_NER, 'model.onnx'), { executionProvider: 'cuda', intraOpThreads: 1, onWarning: (m) => warnings.push(m) });
+  if (s.executionProvider === 'cuda') t.pass('CUDA is available here');
+  else t.is(warnings.length, 1);
+  await s.close();
+});
+
+test('tiny annotator end to end: offsets, relation indices and model refs', async (t) => {
+  const a = await createOnnxAnnotator({ nerDir: TINY_NER, reDir: TINY_RE, ...OPTS });
+  t.deepEqual(a.models, { ner: { name: 'tiny-ner', version: '0.0.1' }, re: { name: 'tiny-re', version: '0.0.1' } });
+  const texts = ['Treatment with cisplatin induced severe nephrotoxicity in patients with ovarian cancer.', '', 'The BRCA1 protein interacts with RAD51 in human breast cells.'];
+  const out = await a.annotate(texts.map((text) => ({ text })));
+  t.is(out.length, 3);
+  t.deepEqual(out[1], { mentions: [], relations: [] });
+  for (const [i, r] of out.entries()) {
+    for (const m of r.mentions) {
+      t.true(m.start >= 0 && m.end <= texts[i]!.length && m.start < m.end);
+      t.is(texts[i]!.slice(m.start, m.end).trim(), texts[i]!.slice(m.start, m.end));
+      t.true(m.score > 0 && m.score <= 1);
+    }
+    for (const rel of r.relations) {
+      t.not(rel.subject, rel.object);
+      t.truthy(r.mentions[rel.subject] && r.mentions[rel.object]);
+      t.not(rel.type, 'false');
+    }
+  }
+  await a.close();
+});
+
+realNerTest('models/ner annotates self-written sentences sensibly', async (t) => {
+  const a = await createOnnxAnnotator({ nerDir: REAL_NER, reDir: null, ...OPTS });
+  const texts = [
+    'Treatment with cisplatin induced severe nephrotoxicity in three patients with ovarian cancer.',
+    'Mutations in the CFTR gene cause cystic fibrosis.',
+  ];
+  const out = await a.annotate(texts.map((text) => ({ text })));
+  const found = out.map((r, i) => r.mentions.map((m) => `${m.type}:${texts[i]!.slice(m.start, m.end)}`));
+  t.log(found);
+  t.true(found[0]!.includes('Chemical:cisplatin'));
+  t.true(found[0]!.some((m) => m.startsWith('Disease:') && m.includes('nephrotoxicity')));
+  t.true(found[1]!.includes('Gene:CFTR'));
+  t.true(found[1]!.includes('Disease:cystic fibrosis'));
+  await a.close();
+});
