@@ -11,11 +11,11 @@ import { MemoryCursorStore } from '../../connectors/memory-cursor-store.js';
 import { defaultConfig, type LitmineConfig } from '../../src/config/config-schema.js';
 import type { LitmineError } from '../../src/errors.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
-import { hasSharedData, sharedPath, sharedTest as sharedTestAnyOrder } from '../helpers/shared-data.js';
+import { hasSharedData, sharedPath } from '../helpers/shared-data.js';
 import { type Fault, FakeNcbi, pmcDocs, pubmedDocs } from './fake-ncbi.js';
 
 // Serial: these tests measure time (rates, Retry-After), which parallel parsing on 2 cores would blur.
-const sharedTest = sharedTestAnyOrder.serial;
+const sharedTest = hasSharedData ? test.serial : test.skip;
 
 const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03'];
 const esearchTemplate = () => readFileSync(sharedPath('eutils', 'biopython', 'esearch2.xml'), 'utf8');
