@@ -389,10 +389,37 @@ export class ElasticsearchStore implements SearchStore {
     });
   }
 
-  /** Writes with the bulk helper; returns the ops whose documents the server refused, with a reason. */
+  /**
+   * Writes with the bulk helper; returns the ops whose documents the server refused, with a reason.
+   * Items answered 429 (write queue full) are sent again with exponential backoff (wait, 2×wait,
+   * 4×wait, … plus jitter) up to `retries` times; only then do they count as rejected.
+   */
   async #bulk(docs: PendingDoc[]): Promise<Map<StoreOp, string>> {
     const failures = new Map<StoreOp, string>();
-    if (!docs.length) return failures;
+    const b = this.#options.bulk ?? {};
+    const retries = b.retries ?? 5;
+    const wait = b.wait ?? 500;
+    let pending = docs;
+    for (let attempt = 0; pending.length; attempt++) {
+      const overloaded = await this.#bulkOnce(pending, failures);
+      if (!overloaded.length) break;
+      if (attempt >= retries) {
+        for (const d of overloaded) {
+          if (!failures.has(d.op)) failures.set(d.op, `${d.kind} ${d.id}: still answered 429 (write queue full) after ${retries} retries`);
+        }
+        this.counters.failed += overloaded.length;
+        break;
+      }
+      this.counters.retried += overloaded.length;
+      await new Promise((r) => setTimeout(r, wait * 2 ** attempt * (1 + Math.random() * 0.2)));
+      pending = overloaded;
+    }
+    return failures;
+  }
+
+  /** One pass of the bulk helper; returns the documents answered 429, records other refusals. */
+  async #bulkOnce(docs: PendingDoc[], failures: Map<StoreOp, string>): Promise<PendingDoc[]> {
+    const overloaded: PendingDoc[] = [];
     const byAction = new Map<string, PendingDoc>();
     for (const d of docs) byAction.set(`${this.#names[d.kind]}\u0000${d.id}`, d);
     const b = this.#options.bulk ?? {};
@@ -402,8 +429,8 @@ export class ElasticsearchStore implements SearchStore {
         flushBytes: b.flushBytes ?? 5_000_000,
         flushInterval: b.flushInterval ?? 1_000,
         concurrency: b.concurrency ?? 2,
-        retries: b.retries ?? 5,
-        wait: b.wait ?? 500,
+        // 429s come back to onDrop at once; #bulk retries them with a growing wait.
+        retries: 0,
         onDocument: (d) => {
           const meta = { _index: this.#names[d.kind], _id: d.id };
           if (d.delete) return { delete: meta };
@@ -414,21 +441,24 @@ export class ElasticsearchStore implements SearchStore {
           const action = dropped.operation as unknown as Record<string, { _index: string; _id: string }>;
           const meta = Object.values(action)[0]!;
           const doc = byAction.get(`${meta._index}\u0000${meta._id}`);
-          // A delete of something already gone is what we wanted.
-          if (dropped.status === 404 && (doc?.delete || doc?.update)) return;
-          const reason = dropped.status === 429
-            ? `still rejected with 429 (queue full) after retries`
-            : `${dropped.error?.type ?? dropped.status}: ${dropped.error?.reason ?? 'rejected'}${dropped.error?.caused_by ? ` (${dropped.error.caused_by.reason})` : ''}`;
-          if (doc && !failures.has(doc.op)) failures.set(doc.op, `${doc.kind} ${doc.id}: ${reason}`);
+          if (!doc) return;
+          if (dropped.status === 429) {
+            overloaded.push(doc);
+            return;
+          }
+          // A delete or an entity update of something already gone is what we wanted.
+          if (dropped.status === 404 && (doc.delete || doc.update)) return;
+          const e = dropped.error;
+          const reason = `${e?.type ?? dropped.status}: ${e?.reason ?? 'rejected'}${e?.caused_by ? ` (${e.caused_by.reason})` : ''}`;
+          this.counters.failed += 1;
+          if (!failures.has(doc.op)) failures.set(doc.op, `${doc.kind} ${doc.id}: ${reason}`);
         },
       });
-      this.counters.retried += stats.retry;
-      this.counters.failed += stats.failed;
       this.counters.successful += stats.successful;
     } catch (err) {
       throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `bulk write failed: ${describe(err)}`, { cause: err });
     }
-    return failures;
+    return overloaded;
   }
 
   // ---- Reading ----------------------------------------------------------------------------
