@@ -1,6 +1,8 @@
 /** Every `litmine` subcommand, in the order `litmine help` lists them. */
 import type { Command } from '../command.js';
+import { annotateCommand } from './annotate.js';
 import { askCommand } from './ask.js';
+import { evalCommand } from './eval.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { relationsCommand } from './relations.js';
@@ -18,6 +20,8 @@ export const commands: Command[] = [
   relationsCommand,
   facetsCommand,
   askCommand,
+  annotateCommand,
+  evalCommand,
   statusCommand,
   schemasCommand,
 ];

@@ -1,0 +1,92 @@
+/**
+ * `litmine eval ner|re FILE`: precision, recall and F1 of a model folder on a labelled file, with
+ * BioBERT's conventions (see src/nlp/ner-evaluation.ts and re-evaluation.ts); progress on stderr.
+ *
+ *   litmine eval ner ../shared/data/ncbi-disease/biobert/test.tsv --type Disease --json
+ *   litmine eval re ../shared/data/gad/biobert-10fold/1/test.tsv --model models/re
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LitmineError } from '../../errors.js';
+import { evaluateNer, readConll } from '../../nlp/ner-evaluation.js';
+import { evaluateRe, readReFile } from '../../nlp/re-evaluation.js';
+import { RelationClassifier } from '../../nlp/relation-classifier.js';
+import { TokenClassifier } from '../../nlp/token-classifier.js';
+import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
+import { Progress } from '../progress.js';
+
+const USAGE = 'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n       litmine eval re <file.tsv|file.jsonl> [--model DIR] [--json]';
+
+function fmt(n: number): string {
+  return n.toFixed(2).padStart(6);
+}
+
+async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
+  const [task, file] = args.positionals;
+  if ((task !== 'ner' && task !== 're') || !file) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
+  if (!existsSync(file)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${file}: no such file`);
+  const { config, io } = ctx;
+  const modelArg = args.values.model as string | undefined;
+  const modelDir = resolve(ctx.installDir, modelArg ?? (task === 'ner' ? config.models.ner : (config.models.re ?? 'models/re')));
+  const sessionOptions = {
+    executionProvider: config.models.executionProvider,
+    intraOpThreads: config.models.intraOpThreads,
+    batchSize: config.models.batchSize,
+    onWarning: (m: string) => io.err(`litmine eval: ${m}`),
+  };
+  const text = readFileSync(file, 'utf8');
+  let result: Record<string, unknown>;
+  if (task === 'ner') {
+    const typeArg = args.values.type as string | undefined;
+    const types = typeArg ? new Set(typeArg.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+    const classifier = await TokenClassifier.create(modelDir, sessionOptions);
+    const known = new Set(classifier.folder.labels.map((l) => l.replace(/^[BIES]-/, '')));
+    for (const t of types ?? []) {
+      if (!known.has(t)) throw new LitmineError('LITMINE_USAGE', `--type ${t}: the model has no such type (it has ${[...known].filter((k) => k !== 'O').join(', ')})`);
+    }
+    const sentences = readConll(text);
+    const progress = new Progress(io, 'eval ner', { total: sentences.length, unit: 'sentences' });
+    try {
+      const r = await evaluateNer(classifier, sentences, { types, onProgress: (n) => progress.tick(n) });
+      progress.done();
+      result = { task, file, model: classifier.folder.ref, types: types ? [...types] : 'all', ...r };
+    } finally {
+      await classifier.close();
+    }
+  } else {
+    const classifier = await RelationClassifier.create(modelDir, sessionOptions);
+    const gd = classifier.folder.pairLabels?.['Gene|Disease']?.filter((l) => l !== classifier.negativeLabel);
+    const items = readReFile(file, text, gd?.[0]);
+    const progress = new Progress(io, 'eval re', { total: items.length, unit: 'pairs' });
+    try {
+      const r = await evaluateRe(classifier, items, (n) => progress.tick(n));
+      progress.done();
+      result = { task, file, model: classifier.folder.ref, ...r };
+    } finally {
+      await classifier.close();
+    }
+  }
+  if (args.values.json) {
+    io.out(JSON.stringify(result));
+  } else {
+    const r = result as { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number; model: { name: string; version: string } };
+    io.out(`${task} ${file}\nmodel ${r.model.name} ${r.model.version}`);
+    io.out('precision recall     f1     tp     fp     fn');
+    io.out(`   ${fmt(r.precision)} ${fmt(r.recall)} ${fmt(r.f1)} ${String(r.tp).padStart(6)} ${String(r.fp).padStart(6)} ${String(r.fn).padStart(6)}`);
+    const per = (result as { perLabel?: Record<string, { precision: number; recall: number; f1: number }> }).perLabel;
+    for (const [label, s] of Object.entries(per ?? {})) io.out(`  ${label.padEnd(12)} P ${fmt(s.precision)} R ${fmt(s.recall)} F1 ${fmt(s.f1)}`);
+  }
+  return 0;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'precision, recall and F1 of a NER or RE model on a labelled file (BioBERT conventions)',
+  usage: USAGE,
+  options: {
+    model: { type: 'string' },
+    type: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run,
+};
