@@ -5,6 +5,7 @@
  *
  *   const c = createConnector('files', config, new JsonCursorStore(config.dataDir), { paths: ['data/'] });
  */
+import { resolve } from 'node:path';
 import type { LitmineConfig } from '../src/config/config-schema.js';
 import { LitmineError } from '../src/errors.js';
 import { parseXmlStream } from '../src/parse/parse-xml-file.js';
@@ -15,6 +16,7 @@ import { type RateLimiter, sharedRateLimiter } from './http/rate-limiter.js';
 import { PmcConnector } from './pmc/pmc-connector.js';
 import { EutilsClient } from './pubmed-eutils/eutils-client.js';
 import { PubmedEutilsConnector } from './pubmed-eutils/pubmed-eutils-connector.js';
+import { PubmedUpdatefilesConnector } from './pubmed-updatefiles/pubmed-updatefiles-connector.js';
 
 export type { ArticleBatch, BatchOptions, Connector, ConnectorSource, CursorStore } from './connector.js';
 export { JsonCursorStore } from './json-cursor-store.js';
@@ -79,6 +81,20 @@ export function createConnector(
         parse,
         term: options.term,
         commercialOnly: options.commercialOnly,
+        resume: options.resume,
+        now: options.now,
+      });
+    case 'updatefiles':
+      return new PubmedUpdatefilesConnector({
+        baseUrl: config.ncbi.updateFilesBaseUrl,
+        // The FTP site has no published limit; 3/s keeps us polite. A 40 MB file needs long timeouts.
+        http:
+          options.http ??
+          new HttpClient({ limiter: sharedRateLimiter(new URL(config.ncbi.updateFilesBaseUrl).origin, 3), bodyTimeoutMs: 300_000 }),
+        cacheDir: resolve(config.dataDir, 'cache', 'updatefiles'),
+        cursorStore,
+        parse,
+        batchSize: options.batchSize,
         resume: options.resume,
         now: options.now,
       });

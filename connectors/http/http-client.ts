@@ -6,6 +6,9 @@
  *
  *   const res = await http.get('https://…/esearch.fcgi?db=pubmed&term=…', { signal });  // res.body: Buffer
  */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { Agent, type Dispatcher, request } from 'undici';
 import { LitmineError, isRetriable } from '../../src/errors.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -71,14 +74,75 @@ export class HttpClient {
   }
 
   async get(url: string, options: GetOptions = {}): Promise<HttpResponse> {
+    return this.withRetries(url, options.signal, async () => {
+      const res = await this.once(url, options);
+      options.check?.(res);
+      return res;
+    });
+  }
+
+  /**
+   * Streams a (large) body to `dest`, hashing it on the way (md5 is what NCBI publishes); a cut-off
+   * transfer is retried from the start. `verify` may throw a retriable error (a checksum mismatch).
+   */
+  async download(
+    url: string,
+    dest: string,
+    options: { signal?: AbortSignal; verify?: (md5: string, bytes: number) => void } = {},
+  ): Promise<{ md5: string; bytes: number }> {
+    return this.withRetries(url, options.signal, async () => {
+      const release = this.opts.limiter ? await this.opts.limiter.acquire(options.signal) : () => {};
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          dispatcher: this.opts.dispatcher ?? sharedAgent(),
+          signal: options.signal,
+          headersTimeout: this.opts.headersTimeoutMs,
+          bodyTimeout: this.opts.bodyTimeoutMs,
+          headers: { 'user-agent': this.opts.userAgent },
+        });
+      } finally {
+        release();
+      }
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        const body = Buffer.from(await res.body.arrayBuffer());
+        statusError(url, res.statusCode, res.headers, body);
+      }
+      const hash = createHash('md5');
+      let bytes = 0;
+      try {
+        await pipeline(
+          res.body,
+          async function* (chunks: AsyncIterable<Buffer>) {
+            for await (const chunk of chunks) {
+              hash.update(chunk);
+              bytes += chunk.length;
+              yield chunk;
+            }
+          },
+          createWriteStream(dest),
+        );
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).syscall) throw err; // the disk, not the network
+        throw new LitmineError('LITMINE_HTTP_TRANSIENT', `${redact(url)}: download cut off after ${bytes} bytes`, { cause: err });
+      }
+      const length = Number(res.headers['content-length']);
+      if (Number.isFinite(length) && length !== bytes) {
+        throw new LitmineError('LITMINE_HTTP_TRANSIENT', `${redact(url)}: downloaded ${bytes} of ${length} bytes`);
+      }
+      const md5 = hash.digest('hex');
+      options.verify?.(md5, bytes);
+      return { md5, bytes };
+    });
+  }
+
+  private async withRetries<T>(url: string, signal: AbortSignal | undefined, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let retryAfterMs: number | undefined;
       try {
-        const res = await this.once(url, options);
-        options.check?.(res);
-        return res;
+        return await attemptOnce();
       } catch (err) {
-        if (options.signal?.aborted) throw options.signal.reason ?? err;
+        if (signal?.aborted) throw signal.reason ?? err;
         const error = err instanceof LitmineError ? err : classifyNetworkError(err, url);
         if (!isRetriable(error) || attempt >= this.opts.retries) throw error;
         retryAfterMs = (error as LitmineError & { retryAfterMs?: number }).retryAfterMs;
@@ -87,7 +151,7 @@ export class HttpClient {
         const jittered = backoff * (0.5 + this.opts.random());
         const delayMs = retryAfterMs !== undefined ? retryAfterMs + jittered * 0.1 : jittered;
         this.opts.onRetry?.({ url, attempt: attempt + 1, delayMs, error });
-        await sleep(delayMs, options.signal);
+        await sleep(delayMs, signal);
       }
     }
   }
@@ -126,18 +190,23 @@ export class HttpClient {
     }
     const out: HttpResponse = { url, status, headers, body };
     if (status >= 200 && status < 300) return out;
-    const snippet = body.toString('utf8', 0, Math.min(body.length, 300)).replace(/\s+/g, ' ').trim();
-    if (status === 429 || status >= 500 || status === 408) {
-      const error = new LitmineError('LITMINE_HTTP_TRANSIENT', `${redact(url)}: HTTP ${status} ${snippet}`);
-      const retryAfter = parseRetryAfter(headers['retry-after']);
-      if (retryAfter !== undefined) Object.assign(error, { retryAfterMs: retryAfter });
-      throw Object.assign(error, { status, body: snippet });
-    }
-    throw Object.assign(new LitmineError('LITMINE_HTTP_FAILED', `${redact(url)}: HTTP ${status} ${snippet}`), {
-      status,
-      body: snippet,
-    });
+    statusError(url, status, headers, body);
   }
+}
+
+/** Throws the error a non-2xx answer means: transient (429, 408, 5xx, with Retry-After) or permanent. */
+function statusError(url: string, status: number, headers: HttpResponse['headers'], body: Buffer): never {
+  const snippet = body.toString('utf8', 0, Math.min(body.length, 300)).replace(/\s+/g, ' ').trim();
+  if (status === 429 || status >= 500 || status === 408) {
+    const error = new LitmineError('LITMINE_HTTP_TRANSIENT', `${redact(url)}: HTTP ${status} ${snippet}`);
+    const retryAfter = parseRetryAfter(headers['retry-after']);
+    if (retryAfter !== undefined) Object.assign(error, { retryAfterMs: retryAfter });
+    throw Object.assign(error, { status, body: snippet });
+  }
+  throw Object.assign(new LitmineError('LITMINE_HTTP_FAILED', `${redact(url)}: HTTP ${status} ${snippet}`), {
+    status,
+    body: snippet,
+  });
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
