@@ -47,11 +47,7 @@ export async function* decodeXmlText(input: AsyncIterable<Buffer | string | Uint
   yield* normaliseLineEnds(decodeBytes(bytes));
 }
 
-async function* textOnly(
-  head: Buffer[],
-  firstText: string,
-  it: AsyncIterator<Buffer | string | Uint8Array>,
-): AsyncGenerator<string> {
+async function* textOnly(head: Buffer[], firstText: string, it: AsyncIterator<Buffer | string | Uint8Array>): AsyncGenerator<string> {
   if (head.length > 0) yield new TextDecoder().decode(Buffer.concat(head));
   yield firstText;
   for (;;) {

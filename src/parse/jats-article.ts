@@ -60,7 +60,8 @@ export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): 
 
   let id: string;
   if (ids.pmid || ids.pmcid) id = documentId({ pmid: ids.pmid, pmcid: ids.pmcid });
-  else if (ids.doi) id = `doi:${ids.doi}`; // publisher JATS (PLOS) often has neither PMID nor PMCID
+  else if (ids.doi)
+    id = `doi:${ids.doi}`; // publisher JATS (PLOS) often has neither PMID nor PMCID
   else throw new LitmineError('LITMINE_PARSE_XML', 'article has no PMID, PMC id or DOI');
 
   return compact<Article>({

@@ -39,10 +39,7 @@ async function* fileBytes(path: string): AsyncGenerator<Buffer> {
   }
 }
 
-export async function* parseXmlStream(
-  input: Readable | AsyncIterable<Buffer | string>,
-  name: string,
-): AsyncGenerator<ParsedRecord> {
+export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | string>, name: string): AsyncGenerator<ParsedRecord> {
   let index = 0;
   let last: { line: number; column: number; label: string } | undefined;
   try {
@@ -98,7 +95,12 @@ function recordsOf(ev: Extract<ScanEvent, { type: 'record' }>, file: string, ind
         return pubmedDeletes(el, origin).map((d, i) => ({ kind: 'delete', delete: d, index: index + i }));
       default:
         return [
-          errorRecord('LITMINE_PARSE_UNSUPPORTED', `${where(ev.line, ev.column)}: <${el.name}> is not a PubMed or JATS record`, index, ev.xml),
+          errorRecord(
+            'LITMINE_PARSE_UNSUPPORTED',
+            `${where(ev.line, ev.column)}: <${el.name}> is not a PubMed or JATS record`,
+            index,
+            ev.xml,
+          ),
         ];
     }
   } catch (err) {

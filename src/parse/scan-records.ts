@@ -135,11 +135,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
         const nonSpace = text.search(/\S/);
         if (nonSpace >= 0) {
           const where = base + pos + nonSpace;
-          throw new Fatal(
-            'LITMINE_PARSE_XML',
-            rootDone ? 'text after the root element' : 'not XML: text before any root element',
-            where,
-          );
+          throw new Fatal('LITMINE_PARSE_XML', rootDone ? 'text after the root element' : 'not XML: text before any root element', where);
         }
       }
       if (lt === -1) {
@@ -182,11 +178,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
         end = close === -1 ? -1 : close + 1;
         if (end !== -1 || eof) {
           if (!rootSeen && /^<!(ENTITY|ELEMENT|ATTLIST|NOTATION)\b/.test(buf.slice(lt, lt + 12))) {
-            throw new Fatal(
-              'LITMINE_PARSE_UNSUPPORTED',
-              'markup declarations outside a DOCTYPE: a DTD, not an XML document',
-              lt + base,
-            );
+            throw new Fatal('LITMINE_PARSE_UNSUPPORTED', 'markup declarations outside a DOCTYPE: a DTD, not an XML document', lt + base);
           }
           if (!rec) throw new Fatal('LITMINE_PARSE_XML', `unexpected "${buf.slice(lt, lt + 10)}"`, lt + base);
           rec.problem ??= `unexpected "${buf.slice(lt, lt + 10)}"`;
@@ -286,9 +278,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
   } catch (err) {
     if (!(err instanceof Fatal)) throw err;
     const at = locate(Math.max(err.at, lcAbs));
-    const partial = rec
-      ? { name: rec.name, xml: buf.slice(rec.start - base), line: rec.line, column: rec.column }
-      : undefined;
+    const partial = rec ? { name: rec.name, xml: buf.slice(rec.start - base), line: rec.line, column: rec.column } : undefined;
     yield { type: 'fatal', code: err.code, message: err.message, line: at.line, column: at.column, cause: err.cause, partial };
   }
 }

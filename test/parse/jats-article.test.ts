@@ -70,7 +70,12 @@ test('a JATS article maps to an Article with sections, captions and licence; bac
     origin: { file: 'a.nxml', index: 0 },
   });
   t.deepEqual(a.authors, [
-    { lastName: 'Roe', foreName: 'Rick', orcid: 'https://orcid.org/0000-0000-0000-0002', affiliations: ['Dept of Tests, Nowhere University'] },
+    {
+      lastName: 'Roe',
+      foreName: 'Rick',
+      orcid: 'https://orcid.org/0000-0000-0000-0002',
+      affiliations: ['Dept of Tests, Nowhere University'],
+    },
     { collectiveName: 'Test Group', affiliations: [] },
   ]);
   t.deepEqual(a.passages, [

@@ -22,7 +22,8 @@ test('a 50,000-record gzipped update file streams with bounded memory', async (t
   const path = join(dir, 'update.xml.gz');
   let xmlBytes = 0;
   async function* lines(): AsyncGenerator<string> {
-    const head = '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n';
+    const head =
+      '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n';
     xmlBytes += head.length;
     yield head;
     for (let i = 0; i < RECORDS; i++) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import test from 'ava';
+import type { ErrorCode } from '../../src/errors.js';
 import { parseXmlFile, parseXmlStream } from '../../src/parse/parse-xml-file.js';
 import { pubmedArticle } from '../../src/parse/pubmed-article.js';
 import { pubmedDeletes } from '../../src/parse/pubmed-deletes.js';
@@ -67,14 +68,23 @@ test('structured abstracts keep labels; inline markup and MathML flatten without
   t.deepEqual(
     a.passages.filter((p) => p.kind === 'abstract'),
     [
-      { id: 'abstract.0', kind: 'abstract', section: 'BACKGROUND', nlmCategory: 'BACKGROUND', text: 'CO2 and E. coli  at 10-3 M; P < 0.05 & α=β.' },
+      {
+        id: 'abstract.0',
+        kind: 'abstract',
+        section: 'BACKGROUND',
+        nlmCategory: 'BACKGROUND',
+        text: 'CO2 and E. coli  at 10-3 M; P < 0.05 & α=β.',
+      },
       { id: 'abstract.1', kind: 'abstract', section: 'RESULTS & MORE', nlmCategory: 'RESULTS', text: 'Area r2 grew xy <raw> &amp; end' },
     ],
   );
 });
 
 test('MedlineDate, books and MedlineCitationSet records', async (t) => {
-  const medline = pubmedRecord('8').replace('<PubDate><Year>2019</Year><Month>Mar</Month></PubDate>', '<PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>');
+  const medline = pubmedRecord('8').replace(
+    '<PubDate><Year>2019</Year><Month>Mar</Month></PubDate>',
+    '<PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>',
+  );
   t.like(pubmedArticle(medline).dates, { published: '1998', medlineDate: '1998 Dec-1999 Jan' });
 
   const book = `<PubmedBookArticle><BookDocument><PMID Version="1">900</PMID><ArticleIdList><ArticleId IdType="bookaccession">NBK1</ArticleId></ArticleIdList>
@@ -86,7 +96,13 @@ test('MedlineDate, books and MedlineCitationSet records', async (t) => {
 <PubmedBookData><History><PubMedPubDate PubStatus="pubmed"><Year>2011</Year><Month>3</Month><Day>18</Day></PubMedPubDate></History>
 <ArticleIdList><ArticleId IdType="pubmed">900</ArticleId></ArticleIdList></PubmedBookData></PubmedBookArticle>`;
   const b = pubmedArticle(book);
-  t.like(b, { id: 'pmid:900', title: 'Chapter One', otherIds: { bookaccession: 'NBK1' }, publicationTypes: ['Review'], dates: { published: '2010' } });
+  t.like(b, {
+    id: 'pmid:900',
+    title: 'Chapter One',
+    otherIds: { bookaccession: 'NBK1' },
+    publicationTypes: ['Review'],
+    dates: { published: '2010' },
+  });
   t.deepEqual(b.authors, [{ lastName: 'Writer', foreName: 'W', affiliations: [] }]);
   t.is(b.passages[1]?.section, 'INTRO');
 
@@ -96,7 +112,12 @@ test('MedlineDate, books and MedlineCitationSet records', async (t) => {
     out.map((r) => r.kind),
     ['article', 'delete'],
   );
-  t.like(articles(out)[0], { id: 'pmid:55', version: 1, title: 'Old style.', authors: [{ lastName: 'Old', affiliations: ['Old Institute.'] }] });
+  t.like(articles(out)[0], {
+    id: 'pmid:55',
+    version: 1,
+    title: 'Old style.',
+    authors: [{ lastName: 'Old', affiliations: ['Old Institute.'] }],
+  });
 });
 
 test('a DeleteCitation yields one delete per PMID, with its version', async (t) => {
@@ -120,7 +141,10 @@ test('a DeleteCitation yields one delete per PMID, with its version', async (t) 
     { schema: 'litmine.article-delete', schemaVersion: 1, id: 'pmid:12', pmid: '12', version: 2, origin: { file: 'update.xml', index: 2 } },
     { schema: 'litmine.article-delete', schemaVersion: 1, id: 'pmid:13', pmid: '13', origin: { file: 'update.xml', index: 3 } },
   ]);
-  t.deepEqual(pubmedDeletes('<DeleteCitation><PMID Version="4">9</PMID></DeleteCitation>').map((d) => d.version), [4]);
+  t.deepEqual(
+    pubmedDeletes('<DeleteCitation><PMID Version="4">9</PMID></DeleteCitation>').map((d) => d.version),
+    [4],
+  );
 });
 
 test('chunk boundaries anywhere: CDATA, comments and attributes with ">" do not cut records', async (t) => {
@@ -192,7 +216,11 @@ test('an unclosed element inside a record is reported and the next record still 
 });
 
 test('a truncated gzip yields the records before the cut, then a LITMINE_INPUT_GZIP error', async (t) => {
-  const xml = pubmedSet(...Array.from({ length: 200 }, (_, i) => pubmedRecord(String(1000 + i), { abstract: `<AbstractText>${'word '.repeat(50 + i)}</AbstractText>` })));
+  const xml = pubmedSet(
+    ...Array.from({ length: 200 }, (_, i) =>
+      pubmedRecord(String(1000 + i), { abstract: `<AbstractText>${'word '.repeat(50 + i)}</AbstractText>` }),
+    ),
+  );
   const gz = gzipSync(Buffer.from(xml));
   const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
   const path = join(tmp, 'cut.xml.gz');
@@ -239,7 +267,7 @@ test('an undeclared entity stays literally in the text; HTML names used by JATS 
 });
 
 test('files that are not PubMed or JATS XML give one clear error', async (t) => {
-  const cases: [string, string, string][] = [
+  const cases: [string, string, ErrorCode][] = [
     ['medline.txt', 'PMID- 123\nTI  - A MEDLINE text record\n', 'LITMINE_PARSE_XML'],
     ['rss.xml', '<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', 'LITMINE_PARSE_UNSUPPORTED'],
     ['schema.dtd', '<!-- a DTD -->\n<!ENTITY % x "y">\n<!ELEMENT a (#PCDATA)>', 'LITMINE_PARSE_UNSUPPORTED'],
@@ -266,7 +294,12 @@ test('a truncated plain XML file yields the complete records, then an error nami
     ['article', 'error'],
   );
   const startLine = xml.slice(0, xml.lastIndexOf('<PubmedArticle>')).split('\n').length;
-  t.regex(errors(out)[0]?.message ?? '', new RegExp(`^cut\\.xml: at \\d+:\\d+ inside record 1 \\(<PubmedArticle> PMID 2\\) that starts at ${startLine}:1: the file ends inside <Journal>`));
+  t.regex(
+    errors(out)[0]?.message ?? '',
+    new RegExp(
+      `^cut\\.xml: at \\d+:\\d+ inside record 1 \\(<PubmedArticle> PMID 2\\) that starts at ${startLine}:1: the file ends inside <Journal>`,
+    ),
+  );
 });
 
 test('an empty set is fine; bare PubmedArticle and PubmedBookArticleSet roots are read', async (t) => {
