@@ -54,7 +54,16 @@ export function startSchedule(options: ScheduleOptions): Schedule {
   if (!validate(cron)) throw new LitmineError('LITMINE_CONFIG', `schedule.cron: "${cron}" is not a cron expression`);
   const runs = new ScheduleRuns(options.dataDir);
   const lock = new RunLock(options.dataDir, { clock: options.clock, staleMs: options.staleMs });
-  const trigger = (kind: 'cron' | 'manual' = 'manual') => runScheduledOnce(options, { runs, lock, trigger: kind });
+  // stop() asks running work to end after its current day and waits for it before closing the db.
+  const stopping = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
+  const inFlight = new Set<Promise<ScheduleOutcome>>();
+  const trigger = (kind: 'cron' | 'manual' = 'manual') => {
+    const run = runScheduledOnce({ ...options, signal }, { runs, lock, trigger: kind });
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run)).catch(() => undefined);
+    return run;
+  };
   const task = cronSchedule(cron, () => trigger('cron').then(() => undefined), {
     timezone: options.timezone ?? 'UTC',
     name: 'litmine-daily',
@@ -66,6 +75,8 @@ export function startSchedule(options: ScheduleOptions): Schedule {
     runs,
     async stop() {
       await task.stop();
+      stopping.abort(new LitmineError('LITMINE_LOCKED', 'the schedule is stopping'));
+      await Promise.allSettled([...inFlight]);
       await task.destroy();
       lock.close();
       runs.close();
