@@ -79,7 +79,9 @@ function transformersLayout(modelDir: string): { root: string; name: string } | 
     tokenizerJson = golden;
   }
   symlinkSync(tokenizerJson, join(dir, 'tokenizer.json'));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({
       tokenizer_class: 'BertTokenizer',
       do_lower_case: true,
       model_max_length: 512,
@@ -88,7 +90,8 @@ function transformersLayout(modelDir: string): { root: string; name: string } | 
       cls_token: '[CLS]',
       sep_token: '[SEP]',
       mask_token: '[MASK]',
-    }));
+    }),
+  );
   return { root, name: 'litmine-ner' };
 }
 
@@ -96,7 +99,13 @@ async function child(engine: string, modelDir: string, sentences: string[], batc
   let run: (chunk: string[]) => Promise<number>;
   if (engine === 'litmine') {
     const { createOnnxAnnotator } = await import('../src/nlp/onnx-annotator.js');
-    const a = await createOnnxAnnotator({ nerDir: modelDir, reDir: null, executionProvider: 'cpu', intraOpThreads: threads, batchSize: batch });
+    const a = await createOnnxAnnotator({
+      nerDir: modelDir,
+      reDir: null,
+      executionProvider: 'cpu',
+      intraOpThreads: threads,
+      batchSize: batch,
+    });
     run = async (chunk) => (await a.annotate(chunk.map((text) => ({ text })))).reduce((n, r) => n + r.mentions.length, 0);
   } else {
     const layout = transformersLayout(modelDir);
@@ -157,7 +166,21 @@ async function main(): Promise<void> {
   writeFileSync(input, JSON.stringify(sentences));
   const results: Result[] = [];
   for (const engine of ['litmine', 'transformers.js']) {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--model', modelDir, '--input', input, '--batch', String(batch), '--threads', String(threads)];
+    const args = [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--child',
+      engine,
+      '--model',
+      modelDir,
+      '--input',
+      input,
+      '--batch',
+      String(batch),
+      '--threads',
+      String(threads),
+    ];
     const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = p.stdout.trim().split('\n').at(-1) ?? '';
     if (p.status !== 0 || !line.startsWith('{')) {
@@ -170,9 +193,13 @@ async function main(): Promise<void> {
   const peer = results.find((r) => r.engine === 'transformers.js');
   const cpu = cpus();
   const ortVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
-  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores; node ${process.version}; onnxruntime-node ${ortVersion}`);
+  console.log(
+    `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores; node ${process.version}; onnxruntime-node ${ortVersion}`,
+  );
   console.log(`model:   ${modelDir} (${folder.ref.name} ${folder.ref.version}, ${folder.labels.length} labels)`);
-  console.log(`input:   ${sentences.length} BC5CDR test sentences, batches of ${batch}, ${threads} intra-op threads, 1 warm-up batch untimed`);
+  console.log(
+    `input:   ${sentences.length} BC5CDR test sentences, batches of ${batch}, ${threads} intra-op threads, 1 warm-up batch untimed`,
+  );
   console.log('');
   console.log('engine            sentences/s   vs transformers.js   peak RSS (MB)   vs transformers.js   B- tags/mentions');
   for (const r of results) {

@@ -107,7 +107,8 @@ export function loadModelFolder(dirIn: string): ModelFolder {
 
   const tokConfig = readJson(join(dir, 'tokenizer_config.json')) ?? {};
   const positions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
-  const tokMax = typeof tokConfig.model_max_length === 'number' && tokConfig.model_max_length < 100_000 ? tokConfig.model_max_length : undefined;
+  const tokMax =
+    typeof tokConfig.model_max_length === 'number' && tokConfig.model_max_length < 100_000 ? tokConfig.model_max_length : undefined;
   const maxLength = Math.min(typeof config.max_length === 'number' ? config.max_length : (tokMax ?? 512), positions);
   if (maxLength < 8) fail(`${dir}: max_length ${maxLength} is too small`);
 

@@ -36,9 +36,18 @@ export function readConll(text: string): ConllSentence[] {
 
 /** Corpus type names → the model's (JNLPBA's protein/DNA/RNA are genes, as in training). */
 const TYPE_ALIASES: Record<string, string> = {
-  gene: 'Gene', protein: 'Gene', dna: 'Gene', rna: 'Gene', gene_or_gene_product: 'Gene',
-  chemical: 'Chemical', disease: 'Disease', species: 'Species',
-  cell_line: 'CellLine', cellline: 'CellLine', cell_type: 'CellType', celltype: 'CellType',
+  gene: 'Gene',
+  protein: 'Gene',
+  dna: 'Gene',
+  rna: 'Gene',
+  gene_or_gene_product: 'Gene',
+  chemical: 'Chemical',
+  disease: 'Disease',
+  species: 'Species',
+  cell_line: 'CellLine',
+  cellline: 'CellLine',
+  cell_type: 'CellType',
+  celltype: 'CellType',
 };
 
 export function canonicalType(type: string): string {
@@ -58,7 +67,10 @@ export function conllChunks(tags: readonly string[]): Set<string> {
     start = -1;
   };
   tags.forEach((tag, i) => {
-    if (tag === 'O') return close(i);
+    if (tag === 'O') {
+      close(i);
+      return;
+    }
     const prefix = tag[0];
     const t = tag.length > 2 ? tag.slice(2) : '';
     if (prefix === 'B' || start < 0 || t !== type) {
@@ -132,7 +144,11 @@ function wordChunks(classifier: TokenClassifier, words: readonly string[], budge
   return chunks;
 }
 
-export async function evaluateNer(classifier: TokenClassifier, sentences: readonly ConllSentence[], options: NerEvalOptions = {}): Promise<NerEvalResult> {
+export async function evaluateNer(
+  classifier: TokenClassifier,
+  sentences: readonly ConllSentence[],
+  options: NerEvalOptions = {},
+): Promise<NerEvalResult> {
   const labels = classifier.folder.labels;
   const width = labels.length;
   const typed = sentences.some((s) => s.labels.some((l) => /^[BI]-/.test(l)));
@@ -169,7 +185,7 @@ export async function evaluateNer(classifier: TokenClassifier, sentences: readon
     const gold = s.labels.map((l) => (l === 'O' ? 'O' : typed ? `${l[0]}-${canonicalType(l.slice(2))}` : l[0]!));
     const g = conllChunks(gold);
     const p = conllChunks(pred[i]!);
-    for (const c of p) (g.has(c) ? tp++ : fp++);
+    for (const c of p) g.has(c) ? tp++ : fp++;
     for (const c of g) if (!p.has(c)) fn++;
   });
   return { ...prf(tp, fp, fn), sentences: sentences.length, typed };

@@ -58,7 +58,9 @@ export class OnnxSession {
       const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
       return new OnnxSession(session, path, 'cpu');
     } catch (err) {
-      throw new LitmineError('LITMINE_MODEL_LOAD', `${path}: onnxruntime could not load the model: ${(err as Error).message}`, { cause: err });
+      throw new LitmineError('LITMINE_MODEL_LOAD', `${path}: onnxruntime could not load the model: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 

@@ -67,7 +67,11 @@ export interface ReEvalResult extends Scores {
   perLabel: Record<string, Scores>;
 }
 
-export async function evaluateRe(classifier: RelationClassifier, items: readonly ReItem[], onProgress?: (n: number) => void): Promise<ReEvalResult> {
+export async function evaluateRe(
+  classifier: RelationClassifier,
+  items: readonly ReItem[],
+  onProgress?: (n: number) => void,
+): Promise<ReEvalResult> {
   const negative = classifier.negativeLabel;
   const results: RelationResult[] = [];
   const slice = 256;

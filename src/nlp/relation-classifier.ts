@@ -29,7 +29,7 @@ export interface RelationResult {
 export class RelationClassifier {
   constructor(
     readonly folder: ModelFolder,
-    private readonly session: BatchRunner & { close?(): Promise<void> },
+    readonly session: BatchRunner & { close?(): Promise<void> },
     private readonly batchSize: number,
   ) {
     if (folder.task !== 'relation-classification') {

@@ -39,7 +39,11 @@ export function padBatch(seqs: readonly (readonly number[])[], padId: number): P
   return { inputIds, attentionMask, tokenTypeIds: new BigInt64Array(batch * seq), batch, seq };
 }
 
-export async function runBatches(session: BatchRunner, seqs: readonly (readonly number[])[], options: RunBatchesOptions): Promise<Float32Array[]> {
+export async function runBatches(
+  session: BatchRunner,
+  seqs: readonly (readonly number[])[],
+  options: RunBatchesOptions,
+): Promise<Float32Array[]> {
   const order = seqs.map((_, i) => i).sort((a, b) => seqs[a]!.length - seqs[b]!.length);
   const out = new Array<Float32Array>(seqs.length);
   const { width } = options;
@@ -52,7 +56,10 @@ export async function runBatches(session: BatchRunner, seqs: readonly (readonly 
     const { data, dims } = await session.run(batch);
     const expected = options.perToken ? [batch.batch, batch.seq, width] : [batch.batch, width];
     if (dims.length !== expected.length || dims.some((d, k) => d !== expected[k])) {
-      throw new LitmineError('LITMINE_MODEL_SHAPE', `${session.path}: logits shape [${dims.join(', ')}], expected [${expected.join(', ')}]`);
+      throw new LitmineError(
+        'LITMINE_MODEL_SHAPE',
+        `${session.path}: logits shape [${dims.join(', ')}], expected [${expected.join(', ')}]`,
+      );
     }
     idx.forEach((i, b) => {
       if (options.perToken) {

@@ -23,7 +23,7 @@ export class TokenClassifier {
 
   constructor(
     readonly folder: ModelFolder,
-    private readonly session: BatchRunner & { close?(): Promise<void> },
+    readonly session: BatchRunner & { close?(): Promise<void> },
     private readonly batchSize: number,
     overlap = 128,
   ) {

@@ -41,7 +41,12 @@ export function mostCentralWindow(length: number, windows: readonly [number, num
  * Merges per-window rows (window w's row k is token windows[w][0] + k) into one row per token.
  * `rows[w]` is a [windowLength × width] row-major array.
  */
-export function mergeWindows(length: number, width: number, windows: readonly [number, number][], rows: readonly Float32Array[]): Float32Array {
+export function mergeWindows(
+  length: number,
+  width: number,
+  windows: readonly [number, number][],
+  rows: readonly Float32Array[],
+): Float32Array {
   const out = new Float32Array(length * width);
   const pick = mostCentralWindow(length, windows);
   for (let i = 0; i < length; i++) {

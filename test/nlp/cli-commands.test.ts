@@ -21,7 +21,10 @@ test('annotate: JSONL in, one JSON line per record with offsets into the whole t
   const code = await main(['annotate', '--input', input, '--ner', TINY_NER, '--re', TINY_RE, '--data-dir', dir], c.io);
   t.is(code, 0, c.err.join('\n'));
   const lines = c.out.map((l) => JSON.parse(l));
-  t.deepEqual(lines.map((l) => l.id), ['d0', 'd1', '3']);
+  t.deepEqual(
+    lines.map((l) => l.id),
+    ['d0', 'd1', '3'],
+  );
   for (const [i, l] of lines.slice(0, 2).entries()) {
     for (const m of l.mentions) t.is(texts[i]!.slice(m.start, m.end), m.text);
     for (const r of l.relations) t.truthy(l.mentions[r.subject] && l.mentions[r.object]);

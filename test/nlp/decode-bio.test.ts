@@ -38,7 +38,9 @@ const LABELS = ['O', 'B-Chemical', 'I-Chemical', 'B-Disease', 'I-Disease'];
 
 function oneHot(labels: number[]): Float32Array {
   const out = new Float32Array(labels.length * LABELS.length);
-  labels.forEach((l, i) => (out[i * LABELS.length + l] = 10));
+  labels.forEach((l, i) => {
+    out[i * LABELS.length + l] = 10;
+  });
   return out;
 }
 
@@ -58,5 +60,8 @@ test('words take their first sub-token label; spans land on original characters'
   );
   t.true(mentions.every((m) => m.score > 0.99 && m.score <= 1));
   const onlyDisease = decodeBio(enc, oneHot([1, 0, 0, 3, 4, 0]), LABELS, { types: new Set(['Disease']) });
-  t.deepEqual(onlyDisease.map((m) => m.type), ['Disease']);
+  t.deepEqual(
+    onlyDisease.map((m) => m.type),
+    ['Disease'],
+  );
 });

@@ -45,7 +45,7 @@ async function checkNerGolden(t: import('ava').ExecutionContext, dir: string) {
   for (const c of cases) {
     const enc = tok.encode(c.text);
     if (c.input_ids) t.deepEqual(enc.ids, c.input_ids, c.text);
-    const [rows] = await runBatches(tc['session'], [enc.ids], { batchSize: 1, padId: 0, width: tc.width, perToken: true });
+    const [rows] = await runBatches(tc.session, [enc.ids], { batchSize: 1, padId: 0, width: tc.width, perToken: true });
     const expected = (c.logits as number[][]).flat();
     t.is(rows!.length, expected.length, c.text);
     for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(rows![k]! - expected[k]!));
@@ -64,7 +64,7 @@ async function checkReGolden(t: import('ava').ExecutionContext, dir: string) {
   for (const c of cases) {
     const ids = rc.encode(c.text);
     if (c.input_ids) t.deepEqual(ids, c.input_ids, c.text);
-    const [row] = await runBatches(rc['session'], [ids], { batchSize: 1, padId: 0, width: rc.folder.labels.length, perToken: false });
+    const [row] = await runBatches(rc.session, [ids], { batchSize: 1, padId: 0, width: rc.folder.labels.length, perToken: false });
     const expected = (c.logits as number[]).flat();
     for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(row![k]! - expected[k]!));
   }
@@ -90,7 +90,11 @@ test('a long sentence is windowed and each token takes its most central window',
   t.true(windows.length > 3);
   // Each window alone, as the session sees it.
   const { cls, sep } = tok.specials;
-  const alone = await runBatches(tc['session'], windows.map(([s, e]) => [cls, ...ids.slice(s, e), sep]), { batchSize: 4, padId: 0, width: tc.width, perToken: true });
+  const alone = await runBatches(
+    tc.session,
+    windows.map(([s, e]) => [cls, ...ids.slice(s, e), sep]),
+    { batchSize: 4, padId: 0, width: tc.width, perToken: true },
+  );
   const w = tc.width;
   for (let i = 0; i < ids.length; i++) {
     const scores = windows.map(([s, e]) => (i >= s && i < e ? Math.min(i - s, e - 1 - i) : -1));
@@ -141,13 +145,19 @@ test('a Hugging Face export without manifest or litmine_task loads the same way'
 
 test('logits of the wrong shape are LITMINE_MODEL_SHAPE', async (t) => {
   const fake = { path: 'fake.onnx', run: async () => ({ data: new Float32Array(6), dims: [1, 6] }) };
-  const err = await t.throwsAsync(runBatches(fake, [[1, 2, 3]], { batchSize: 4, padId: 0, width: 7, perToken: true }), { instanceOf: LitmineError });
+  const err = await t.throwsAsync(runBatches(fake, [[1, 2, 3]], { batchSize: 4, padId: 0, width: 7, perToken: true }), {
+    instanceOf: LitmineError,
+  });
   t.is(err?.code, 'LITMINE_MODEL_SHAPE');
 });
 
 test('asking for CUDA without CUDA libraries falls back to the CPU with a warning', async (t) => {
   const warnings: string[] = [];
-  const s = await OnnxSession.create(join(TINY_NER, 'model.onnx'), { executionProvider: 'cuda', intraOpThreads: 1, onWarning: (m) => warnings.push(m) });
+  const s = await OnnxSession.create(join(TINY_NER, 'model.onnx'), {
+    executionProvider: 'cuda',
+    intraOpThreads: 1,
+    onWarning: (m) => warnings.push(m),
+  });
   if (s.executionProvider === 'cuda') t.pass('CUDA is available here');
   else t.is(warnings.length, 1);
   await s.close();
@@ -156,7 +166,11 @@ test('asking for CUDA without CUDA libraries falls back to the CPU with a warnin
 test('tiny annotator end to end: offsets, relation indices and model refs', async (t) => {
   const a = await createOnnxAnnotator({ nerDir: TINY_NER, reDir: TINY_RE, ...OPTS });
   t.deepEqual(a.models, { ner: { name: 'tiny-ner', version: '0.0.1' }, re: { name: 'tiny-re', version: '0.0.1' } });
-  const texts = ['Treatment with cisplatin induced severe nephrotoxicity in patients with ovarian cancer.', '', 'The BRCA1 protein interacts with RAD51 in human breast cells.'];
+  const texts = [
+    'Treatment with cisplatin induced severe nephrotoxicity in patients with ovarian cancer.',
+    '',
+    'The BRCA1 protein interacts with RAD51 in human breast cells.',
+  ];
   const out = await a.annotate(texts.map((text) => ({ text })));
   t.is(out.length, 3);
   t.deepEqual(out[1], { mentions: [], relations: [] });

@@ -26,5 +26,14 @@ test('no self pairs, no overlapping pairs, no unknown type pairs', (t) => {
     { start: 10, end: 12, type: 'Species' },
   ];
   t.deepEqual(enumeratePairs(m, PAIRS), []);
-  t.deepEqual(enumeratePairs([{ start: 0, end: 5, type: 'Gene' }, { start: 6, end: 9, type: 'Gene' }], PAIRS), []);
+  t.deepEqual(
+    enumeratePairs(
+      [
+        { start: 0, end: 5, type: 'Gene' },
+        { start: 6, end: 9, type: 'Gene' },
+      ],
+      PAIRS,
+    ),
+    [],
+  );
 });

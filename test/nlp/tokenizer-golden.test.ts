@@ -20,7 +20,10 @@ interface GoldenLine {
 
 function goldenLines(): GoldenLine[] {
   const text = gunzipSync(readFileSync(goldenPath('bert-base-uncased.wordpiece.jsonl.gz'))).toString('utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as GoldenLine);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as GoldenLine);
 }
 
 /** Code point index → UTF-16 index for one text. */
@@ -42,7 +45,9 @@ function check(t: import('ava').ExecutionContext, tokenizer: ReturnType<typeof l
   for (const [i, g] of lines.entries()) {
     const enc = tokenizer.encode(g.text);
     const map = utf16Index(g.text);
-    const expected = g.offsets.map(([s, e], k) => (g.input_ids[k] === 101 || g.input_ids[k] === 102) && s === 0 && e === 0 ? [0, 0] : [map[s], map[e]]);
+    const expected = g.offsets.map(([s, e], k) =>
+      (g.input_ids[k] === 101 || g.input_ids[k] === 102) && s === 0 && e === 0 ? [0, 0] : [map[s], map[e]],
+    );
     const idsOk = JSON.stringify(enc.ids) === JSON.stringify(g.input_ids);
     const offOk = JSON.stringify(enc.offsets) === JSON.stringify(expected);
     if (!idsOk || !offOk) {

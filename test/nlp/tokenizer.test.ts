@@ -10,7 +10,29 @@ import { tokenizerFromVocab } from '../../src/nlp/tokenizer/load-tokenizer.js';
 import { NormalizedString } from '../../src/nlp/tokenizer/normalized-string.js';
 import { WordPiece } from '../../src/nlp/tokenizer/word-piece.js';
 
-const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'cafe', 'il', '-', '2', 'cis', '##platin', 'a', '##b', '##c', '中', '!', '@', 'gene', '$', '##s', 'e'].join('\n');
+const VOCAB = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  'cafe',
+  'il',
+  '-',
+  '2',
+  'cis',
+  '##platin',
+  'a',
+  '##b',
+  '##c',
+  '中',
+  '!',
+  '@',
+  'gene',
+  '$',
+  '##s',
+  'e',
+].join('\n');
 const tok = tokenizerFromVocab(VOCAB, { lowercase: true });
 
 function view(text: string) {
@@ -44,7 +66,12 @@ test('CJK ideographs are words of their own', (t) => {
 test('special tokens written in the text stay special', (t) => {
   const enc = tok.encode('[MASK] gene');
   t.deepEqual(enc.tokens, ['[CLS]', '[MASK]', 'gene', '[SEP]']);
-  t.deepEqual(enc.offsets, [[0, 0], [0, 6], [7, 11], [0, 0]]);
+  t.deepEqual(enc.offsets, [
+    [0, 0],
+    [0, 6],
+    [7, 11],
+    [0, 0],
+  ]);
 });
 
 test('a word longer than 100 characters is one [UNK] over the whole word', (t) => {
@@ -57,7 +84,10 @@ test('a word longer than 100 characters is one [UNK] over the whole word', (t) =
 test('word ids group sub-tokens; words carry original ranges', (t) => {
   const enc = tok.encode('cisplatin abc', { addSpecialTokens: false });
   t.deepEqual(enc.wordIds, [0, 0, 1, 1, 1]);
-  t.deepEqual(enc.words, [[0, 9], [10, 13]]);
+  t.deepEqual(enc.words, [
+    [0, 9],
+    [10, 13],
+  ]);
 });
 
 test('pipeline pieces: normalizer, pre-tokenizer, WordPiece', (t) => {
@@ -66,10 +96,19 @@ test('pipeline pieces: normalizer, pre-tokenizer, WordPiece', (t) => {
   t.is(n.text, 'istanbul  angstrom σ');
   t.deepEqual(n.originalRange(0, 1), [0, 1]);
   const words = new BertPreTokenizer().split(NormalizedString.from('p.Cys83Arg)'));
-  t.deepEqual(words.map((w) => w.text), ['p', '.', 'Cys83Arg', ')']);
+  t.deepEqual(
+    words.map((w) => w.text),
+    ['p', '.', 'Cys83Arg', ')'],
+  );
   const wp = WordPiece.fromVocabText(VOCAB);
-  t.deepEqual(wp.tokenize([...'abcb']).map((p) => p.token), ['a', '##b', '##c', '##b']);
-  t.deepEqual(wp.tokenize([...'abx']).map((p) => p.token), ['[UNK]']);
+  t.deepEqual(
+    wp.tokenize([...'abcb']).map((p) => p.token),
+    ['a', '##b', '##c', '##b'],
+  );
+  t.deepEqual(
+    wp.tokenize([...'abx']).map((p) => p.token),
+    ['[UNK]'],
+  );
 });
 
 test('cased tokenizer keeps case and accents', (t) => {

@@ -8,13 +8,27 @@ test('short sequences are one window', (t) => {
 });
 
 test('long sequences overlap by the stride and end at the last token', (t) => {
-  t.deepEqual(planWindows(1000, 510, 128), [[0, 510], [382, 892], [764, 1000]]);
-  t.deepEqual(planWindows(11, 4, 2), [[0, 4], [2, 6], [4, 8], [6, 10], [8, 11]]);
+  t.deepEqual(planWindows(1000, 510, 128), [
+    [0, 510],
+    [382, 892],
+    [764, 1000],
+  ]);
+  t.deepEqual(planWindows(11, 4, 2), [
+    [0, 4],
+    [2, 6],
+    [4, 8],
+    [6, 10],
+    [8, 11],
+  ]);
 });
 
 test('each token is taken from the window where it is most central', (t) => {
   const windows = planWindows(10, 6, 3); // [0,6] [3,9] [6,10]
-  t.deepEqual(windows, [[0, 6], [3, 9], [6, 10]]);
+  t.deepEqual(windows, [
+    [0, 6],
+    [3, 9],
+    [6, 10],
+  ]);
   t.deepEqual(mostCentralWindow(10, windows), [0, 0, 0, 0, 0, 1, 1, 1, 2, 2]);
   // Ties (token 4: one token of context either way) go to the earlier window.
   // rows: value = 100 * window + position in sentence

@@ -62,7 +62,9 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
   try {
     let pending: InputText[] = [];
     const flush = async () => {
-      const sentences = pending.flatMap((doc, d) => segmentSentences(doc.text).map((s) => ({ d, ...s, text: doc.text.slice(s.start, s.end) })));
+      const sentences = pending.flatMap((doc, d) =>
+        segmentSentences(doc.text).map((s) => ({ d, ...s, text: doc.text.slice(s.start, s.end) })),
+      );
       const results = await annotator.annotate(sentences.map((s) => ({ text: s.text })));
       const docs = pending.map((doc) => ({ id: doc.id, models: annotator.models, mentions: [] as unknown[], relations: [] as unknown[] }));
       sentences.forEach((s, k) => {
@@ -73,7 +75,8 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
           const end = s.start + m.end;
           out.mentions.push({ start, end, type: m.type, text: pending[s.d]!.text.slice(start, end), score: round(m.score) });
         }
-        for (const r of results[k]!.relations) out.relations.push({ subject: base + r.subject, object: base + r.object, type: r.type, score: round(r.score) });
+        for (const r of results[k]!.relations)
+          out.relations.push({ subject: base + r.subject, object: base + r.object, type: r.type, score: round(r.score) });
       });
       for (const d of docs) io.out(JSON.stringify(d));
       pending = [];

@@ -15,7 +15,8 @@ import { TokenClassifier } from '../../nlp/token-classifier.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
 import { Progress } from '../progress.js';
 
-const USAGE = 'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n       litmine eval re <file.tsv|file.jsonl> [--model DIR] [--json]';
+const USAGE =
+  'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n       litmine eval re <file.tsv|file.jsonl> [--model DIR] [--json]';
 
 function fmt(n: number): string {
   return n.toFixed(2).padStart(6);
@@ -38,11 +39,22 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
   let result: Record<string, unknown>;
   if (task === 'ner') {
     const typeArg = args.values.type as string | undefined;
-    const types = typeArg ? new Set(typeArg.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+    const types = typeArg
+      ? new Set(
+          typeArg
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
+      : undefined;
     const classifier = await TokenClassifier.create(modelDir, sessionOptions);
     const known = new Set(classifier.folder.labels.map((l) => l.replace(/^[BIES]-/, '')));
     for (const t of types ?? []) {
-      if (!known.has(t)) throw new LitmineError('LITMINE_USAGE', `--type ${t}: the model has no such type (it has ${[...known].filter((k) => k !== 'O').join(', ')})`);
+      if (!known.has(t))
+        throw new LitmineError(
+          'LITMINE_USAGE',
+          `--type ${t}: the model has no such type (it has ${[...known].filter((k) => k !== 'O').join(', ')})`,
+        );
     }
     const sentences = readConll(text);
     const progress = new Progress(io, 'eval ner', { total: sentences.length, unit: 'sentences' });
@@ -69,12 +81,23 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
   if (args.values.json) {
     io.out(JSON.stringify(result));
   } else {
-    const r = result as { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number; model: { name: string; version: string } };
+    const r = result as {
+      precision: number;
+      recall: number;
+      f1: number;
+      tp: number;
+      fp: number;
+      fn: number;
+      model: { name: string; version: string };
+    };
     io.out(`${task} ${file}\nmodel ${r.model.name} ${r.model.version}`);
     io.out('precision recall     f1     tp     fp     fn');
-    io.out(`   ${fmt(r.precision)} ${fmt(r.recall)} ${fmt(r.f1)} ${String(r.tp).padStart(6)} ${String(r.fp).padStart(6)} ${String(r.fn).padStart(6)}`);
+    io.out(
+      `   ${fmt(r.precision)} ${fmt(r.recall)} ${fmt(r.f1)} ${String(r.tp).padStart(6)} ${String(r.fp).padStart(6)} ${String(r.fn).padStart(6)}`,
+    );
     const per = (result as { perLabel?: Record<string, { precision: number; recall: number; f1: number }> }).perLabel;
-    for (const [label, s] of Object.entries(per ?? {})) io.out(`  ${label.padEnd(12)} P ${fmt(s.precision)} R ${fmt(s.recall)} F1 ${fmt(s.f1)}`);
+    for (const [label, s] of Object.entries(per ?? {}))
+      io.out(`  ${label.padEnd(12)} P ${fmt(s.precision)} R ${fmt(s.recall)} F1 ${fmt(s.f1)}`);
   }
   return 0;
 }

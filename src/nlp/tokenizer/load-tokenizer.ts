@@ -60,11 +60,22 @@ export function tokenizerFromJson(json: Json, path = 'tokenizer.json'): Tokenize
     // Normalised added tokens would be matched after normalisation; BERT exports have none.
     if (!t.normalized) added.set(t.content, t.id);
   }
-  return new Tokenizer(createNormalizer(json.normalizer as Json | null), createPreTokenizer(json.pre_tokenizer as Json), model, post, specials, added);
+  return new Tokenizer(
+    createNormalizer(json.normalizer as Json | null),
+    createPreTokenizer(json.pre_tokenizer as Json),
+    model,
+    post,
+    specials,
+    added,
+  );
 }
 
 /** A tokenizer from vocab.txt text and BERT's basic-tokenizer settings. */
-export function tokenizerFromVocab(vocabText: string, options: { lowercase: boolean; stripAccents?: boolean | null }, path = 'vocab.txt'): Tokenizer {
+export function tokenizerFromVocab(
+  vocabText: string,
+  options: { lowercase: boolean; stripAccents?: boolean | null },
+  path = 'vocab.txt',
+): Tokenizer {
   const model = WordPiece.fromVocabText(vocabText);
   const specials = specialsOf(model, path);
   const cls: SpecialToken = ['[CLS]', specials.cls];
@@ -76,10 +87,12 @@ export function tokenizerFromVocab(vocabText: string, options: { lowercase: bool
     BertProcessing.bert(cls, sep),
     specials,
     // transformers registers these five as special added tokens for every BERT vocabulary.
-    new Map(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].flatMap((t) => {
-      const id = model.tokenToId(t);
-      return id === undefined ? [] : [[t, id] as [string, number]];
-    })),
+    new Map(
+      ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].flatMap((t) => {
+        const id = model.tokenToId(t);
+        return id === undefined ? [] : [[t, id] as [string, number]];
+      }),
+    ),
   );
 }
 

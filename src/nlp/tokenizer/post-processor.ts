@@ -38,11 +38,7 @@ export class BertProcessing extends PostProcessor {
     return {
       ids: [...special(pre, (s) => s[1]), ...enc.ids, ...special(post, (s) => s[1])],
       tokens: [...special(pre, (s) => s[0]), ...enc.tokens, ...special(post, (s) => s[0])],
-      offsets: [
-        ...special(pre, (): [number, number] => [0, 0]),
-        ...enc.offsets,
-        ...special(post, (): [number, number] => [0, 0]),
-      ],
+      offsets: [...special(pre, (): [number, number] => [0, 0]), ...enc.offsets, ...special(post, (): [number, number] => [0, 0])],
       wordIds: [...special(pre, () => null), ...enc.wordIds, ...special(post, () => null)],
       specialTokensMask: [...special(pre, () => 1), ...enc.specialTokensMask, ...special(post, () => 1)],
       words: enc.words,
