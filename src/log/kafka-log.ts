@@ -62,6 +62,17 @@ export interface KafkaLogOptions {
   beforeTransactionCommit?: () => Promise<void>;
 }
 
+/** Commit refusals that mean "this member lost the partition in a rebalance", not "broken". */
+const REBALANCE_ERRORS = ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID'];
+
+/** A batch whose partition was taken away before its offsets could be committed. */
+class BatchRevoked extends Error {
+  constructor(cause: unknown) {
+    super('partition revoked before the batch was committed', { cause });
+    this.name = 'BatchRevoked';
+  }
+}
+
 /** Prefix of the throwaway groups readAll joins (hidden from groups()). */
 const READ_GROUP_PREFIX = 'litmine-readall-';
 
@@ -216,7 +227,12 @@ export class KafkaLog implements Log {
         // Outputs are durable (acks=all, idempotent) before the offset moves: at-least-once, and
         // deterministic output ids make the rare replay an overwrite.
         if (outs.length > 0) await kafkaCall(() => plainProducer!.sendBatch({ topicMessages: toTopicMessages(outs), acks: -1 }), 'produce');
-        await kafkaCall(() => consumer.commitOffsets([{ topic, partition, offset: next }]), 'commit offsets');
+        try {
+          await consumer.commitOffsets([{ topic, partition, offset: next }]);
+        } catch (err) {
+          if (REBALANCE_ERRORS.some((type) => hasErrorType(err, type))) throw new BatchRevoked(err);
+          throw wrapKafka(err, 'commit offsets');
+        }
       }
     };
 
@@ -253,7 +269,9 @@ export class KafkaLog implements Log {
                 { signal, retry: options.retry },
               );
             } catch (err) {
-              if (!(err instanceof RetryAborted)) fail(err);
+              // Revoked: the group moved on without us; kafkajs rejoins and the batch is read again
+              // from the committed offset (at-least-once, which is what a non-transactional run promises).
+              if (!(err instanceof RetryAborted) && !(err instanceof BatchRevoked)) fail(err);
               return; // unresolved: nothing of this chunk counts as consumed
             }
             resolveOffset(last);

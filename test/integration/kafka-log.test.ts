@@ -121,6 +121,38 @@ it('kafka log: a transactional worker killed mid-transaction leaves no duplicate
   }
 });
 
+it('kafka log: a batch longer than the session timeout keeps its membership through heartbeat()', async (t) => {
+  const suffix = uniqueSuffix();
+  const input = `test.slow.${suffix}`;
+  // The broker's minimum session timeout is 6 s; the handler works 9 s, heartbeating every 0.5 s.
+  const log = new KafkaLog({ brokers, clientId: 'litmine-test', logLevel: 'nothing', sessionTimeoutMs: 6000 });
+  try {
+    await log.ensureTopics([{ name: input, partitions: 1, cleanup: 'delete' }]);
+    await log.produce(Array.from({ length: 4 }, (_, i) => ({ topic: input, key: `k${i}`, value: Buffer.from(`v${i}`) })));
+    const calls = new Map<string, number>();
+    const result = await log.process({
+      group: `test.slow.${suffix}`,
+      topics: [input],
+      untilIdle: true,
+      handler: async (batch, ctx) => {
+        for (const m of batch) calls.set(m.offset, (calls.get(m.offset) ?? 0) + 1);
+        for (let i = 0; i < 18; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          await ctx.heartbeat();
+        }
+        return [];
+      },
+    });
+    t.is(result.messages, 4);
+    // A lost membership would fail the offset commit and hand the batch out again.
+    t.deepEqual([...calls.values()], [1, 1, 1, 1]);
+    t.is((await log.lag(`test.slow.${suffix}`, [input]))[0]!.lag, 0);
+  } finally {
+    await log.deleteTopics([input]).catch(() => undefined);
+    await log.close();
+  }
+});
+
 it('kafka log: process rejects unknown topics with LITMINE_LOG_PROTOCOL', async (t) => {
   const log = open();
   try {

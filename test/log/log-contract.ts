@@ -336,6 +336,32 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
     t.is(result.messages, 5);
   });
 
+  withLog('an abort during a batch lets that batch finish and commit, then stops (SIGTERM)', async (t, log, h) => {
+    const [input, output] = await topics(log, h, { partitions: 1, cleanup: 'delete' }, { partitions: 1, cleanup: 'delete' });
+    await log.produce(Array.from({ length: 9 }, (_, i) => out(input!, `k${i}`, `v${i}`)));
+    const group = h.name('g');
+    const stop = new AbortController();
+    const result = await log.process({
+      group,
+      topics: [input!],
+      transactional: true,
+      workerId: h.name('w'),
+      maxBatchSize: 3,
+      signal: stop.signal,
+      handler: async (batch, ctx) => {
+        stop.abort(); // as a SIGTERM handler would, while this batch is in flight
+        t.true(ctx.signal.aborted, 'the handler can see the stop request');
+        return batch.map((m) => out(output!, m.key, utf8(m.value)));
+      },
+    });
+    t.is(result.batches, 1);
+    t.is(result.messages, 3);
+    // Committed, not left open: read_committed readers see the batch, and the offset moved.
+    t.is((await log.readAll(output!)).length, 3);
+    const [lag] = await log.lag(group, [input!]);
+    t.is(lag!.lag, 6);
+  });
+
   withLog('deleteTopics removes topics', async (t, log, h) => {
     const [topic] = await topics(log, h, { partitions: 1, cleanup: 'delete' });
     await log.produce([out(topic!, 'a', 'b')]);
