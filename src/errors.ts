@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   LITMINE_EUTILS_ERROR: { retriable: false, summary: 'NCBI E-utilities returned an error payload' },
   LITMINE_CHECKSUM: { retriable: true, summary: 'a downloaded file does not match its checksum' },
   LITMINE_LOCKED: { retriable: false, summary: 'another run holds the run lock' },
+  LITMINE_INTERRUPTED: { retriable: true, summary: 'a run was stopped by a signal; the next run resumes from the saved cursors' },
   LITMINE_INTERNAL: { retriable: false, summary: 'an unexpected internal error' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 

@@ -7,6 +7,7 @@ import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { relationsCommand } from './relations.js';
 import { runCommand } from './run.js';
+import { scheduleCommand } from './schedule.js';
 import { schemasCommand } from './schemas.js';
 import { searchCommand } from './search.js';
 import { statusCommand } from './status.js';
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   runCommand,
   ingestCommand,
   workerCommand,
+  scheduleCommand,
   searchCommand,
   relationsCommand,
   facetsCommand,

@@ -4,9 +4,12 @@
  *
  *   litmine ingest --from ../shared/data/pubmed-xml
  */
+import { FilesConnector } from '../../../connectors/files/files-connector.js';
+import { JsonCursorStore } from '../../../connectors/json-cursor-store.js';
+import { LitmineError } from '../../errors.js';
+import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command } from '../command.js';
-import { openSourceConnectors } from '../open-connectors.js';
-import { openLog } from '../open-services.js';
+import { dataPath, openLog } from '../open-services.js';
 import { Progress } from '../progress.js';
 import { runIngest } from '../../../topologies/ingest.js';
 import { topicSpecs } from '../../../topologies/topics.js';
@@ -28,12 +31,21 @@ export const ingestCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const { connectors, cursors, since, until, description } = await openSourceConnectors(context, {
-      from,
-      source: values.source as string | undefined,
-      since: values.since as string | undefined,
-      until: values.until as string | undefined,
-    });
+    const source = values.source as string | undefined;
+    const since = values.since as string | undefined;
+    const until = (values.until as string | undefined) ?? since;
+    const cursors = new JsonCursorStore(dataPath(config));
+    let connectors;
+    let description: string;
+    if (from.length > 0) {
+      connectors = [new FilesConnector({ paths: from, cursorStore: cursors, parse: parseXmlStream })];
+      description = `files ${from.join(', ')}`;
+    } else {
+      if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
+      const { createConnector } = await import('../../../connectors/index.js');
+      connectors = [createConnector(source as 'pubmed', config, cursors)];
+      description = `${source} ${since}…${until}`;
+    }
     const log = await openLog(config);
     try {
       await log.ensureTopics(topicSpecs(config));

@@ -1,20 +1,26 @@
 /**
  * `litmine run`: the daily job once — ingest → annotate → index on the configured log and store.
- * With `--from DIR|FILE` (repeatable) its source is local PubMed/PMC XML (plain or gzipped); with
- * `--source S --since D [--until D]` one window of one NCBI source; with neither, NCBI's sources
- * (schedule.sources) since the last successful run.
+ *   - `--from DIR|FILE` (repeatable): local PubMed/PMC XML, plain or gzipped, through the files source;
+ *   - `--source pubmed|pmc|updatefiles --since D [--until D]`: one window of one NCBI source;
+ *   - neither: the configured NCBI sources for every day since the last completed one (catch-up).
+ * Every run takes the run lock (never two at once) and is recorded for `litmine status`.
  *
  *   litmine run --from ../shared/data/pubmed-xml-more --from ../shared/data/pmc-jats-more
  */
+import { FilesConnector } from '../../../connectors/files/files-connector.js';
+import { addDays } from '../../../connectors/pubmed-eutils/day-range.js';
+import type { PipelineResult } from '../../../topologies/pipeline.js';
+import { runScheduledOnce } from '../../../topologies/schedule.js';
+import { RunLock } from '../../../topologies/schedule-lock.js';
+import { ScheduleRuns } from '../../../topologies/schedule-runs.js';
+import { asLitmineError, LitmineError } from '../../errors.js';
+import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command, CommandContext } from '../command.js';
-import { dataPath, openAnnotator, openLog, openStore } from '../open-services.js';
-import { Progress } from '../progress.js';
-import { ANNOTATE_GROUP } from '../../../topologies/annotate.js';
-import { INDEX_GROUP } from '../../../topologies/index-topology.js';
-import type { IngestConnector } from '../../../topologies/ingest.js';
-import { runPipeline, type PipelineResult } from '../../../topologies/pipeline.js';
-import { openSourceConnectors } from '../open-connectors.js';
-import { recordRun } from '../record-run.js';
+import { openDailyJob, printSummary, sourceCounts } from '../daily-job.js';
+import { dataPath } from '../open-services.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SOURCES = ['pubmed', 'pmc', 'updatefiles', 'files'];
 
 export const runCommand: Command = {
   name: 'run',
@@ -28,79 +34,113 @@ export const runCommand: Command = {
     json: { type: 'boolean' },
   },
   async run({ values }, context) {
-    const { config, io, signal } = context;
     const from = (values.from as string[] | undefined) ?? [];
-    const { connectors, since, until, cursors, description } = await openSourceConnectors(context, {
-      from,
-      source: values.source as string | undefined,
-      since: values.since as string | undefined,
-      until: values.until as string | undefined,
-    });
-    const started = new Date();
-    const log = await openLog(config);
-    const store = await openStore(config);
-    let annotator: Awaited<ReturnType<typeof openAnnotator>> | undefined;
-    try {
-      annotator = await openAnnotator(config, context.installDir);
-      io.err(`run: ${description} → ${config.log.kind} log → models ${annotator.models.ner.name}@${annotator.models.ner.version}${annotator.models.re ? ` + ${annotator.models.re.name}@${annotator.models.re.version}` : ''} → ${config.store.kind} store (${dataPath(config)})`);
-      const result = await runWithProgress(context, { log, store, annotator, connectors, cursors, since, until });
-      await recordRun(config, { started, finished: new Date(), since, until, description, result, error: null });
-      printSummary(context, result, Boolean(values.json));
-      return signal.aborted ? 130 : 0;
-    } catch (err) {
-      await recordRun(config, { started, finished: new Date(), since, until, description, result: null, error: err }).catch(() => {});
-      throw err;
-    } finally {
-      await annotator?.close();
-      await store.close();
-      await log.close();
+    const source = values.source as string | undefined;
+    const since = values.since as string | undefined;
+    const until = (values.until as string | undefined) ?? since;
+    for (const [flag, value] of [['--since', since], ['--until', until]] as const) {
+      if (value !== undefined && !DAY.test(value)) throw new LitmineError('LITMINE_USAGE', `${flag} must be a date YYYY-MM-DD, got "${value}"`);
     }
+    if (source && !SOURCES.includes(source)) throw new LitmineError('LITMINE_USAGE', `unknown --source "${source}" (${SOURCES.join(', ')})`);
+    if ((source === 'files' || !source) && from.length === 0 && source) throw new LitmineError('LITMINE_USAGE', '--source files needs --from DIR|FILE');
+    if (source && source !== 'files' && !since) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
+    if (since && until && until < since) throw new LitmineError('LITMINE_USAGE', `--until ${until} is before --since ${since}`);
+
+    if (from.length > 0) return manualRun(context, 'files', [], Boolean(values.json), (job) => job.runConnectors([new FilesConnector({ paths: from, cursorStore: job.cursors, parse: parseXmlStream })], {}));
+    if (source) {
+      const days = daysBetween(since!, until!);
+      return manualRun(context, source, days, Boolean(values.json), async (job) => {
+        const { createConnector } = await import('../../../connectors/index.js');
+        return job.runConnectors([createConnector(source as 'pubmed', context.config, job.cursors)], { since, until });
+      });
+    }
+    return catchUp(context);
   },
 };
 
-async function runWithProgress(
-  { config, io, signal }: CommandContext,
-  parts: Omit<Parameters<typeof runPipeline>[0], 'config' | 'onProgress' | 'onStage'> & { connectors: IngestConnector[] },
-): Promise<PipelineResult> {
-  let progress: Progress | undefined;
-  let stage = '';
-  return runPipeline({
-    ...parts,
-    config,
-    signal,
-    onStage: async (next) => {
-      progress?.done();
-      stage = next;
-      const unit = next === 'ingest' ? 'records' : next === 'annotate' ? 'articles' : 'records';
-      progress = new Progress(io, next, { unit });
-      if (next === 'annotate' || next === 'index') {
-        const group = next === 'annotate' ? ANNOTATE_GROUP : INDEX_GROUP;
-        const topics = next === 'annotate' ? [config.topics.articles] : [config.topics.articles, config.topics.annotations];
-        const lag = await parts.log.lag(group, topics);
-        progress.setTotal(lag.reduce((sum, p) => sum + p.lag, 0));
-      }
-    },
-    onProgress: (p) => {
-      if (p.stage === stage && progress) progress.tick(p.count - progress.value);
-    },
-  }).finally(() => progress?.done());
+/** A run of explicit inputs: under the run lock, recorded with trigger "manual". */
+async function manualRun(
+  context: CommandContext,
+  source: string,
+  days: string[],
+  json: boolean,
+  work: (job: Awaited<ReturnType<typeof openDailyJob>>) => Promise<PipelineResult>,
+): Promise<number> {
+  const dataDir = dataPath(context.config);
+  const lock = new RunLock(dataDir);
+  const runs = new ScheduleRuns(dataDir);
+  const held = lock.acquire();
+  const started = new Date();
+  const t0 = performance.now();
+  try {
+    const job = await openDailyJob(context);
+    try {
+      const result = await work(job);
+      const ok = !context.signal.aborted;
+      runs.record({
+        trigger: 'manual',
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        durationMs: performance.now() - t0,
+        days,
+        completedDays: ok ? days : [],
+        counts: sourceCounts(result),
+        ok,
+        ...(ok ? {} : { error: { code: 'LITMINE_INTERRUPTED', message: `interrupted; rerun to resume ${source}` } }),
+      });
+      printSummary(context, result, json);
+      return ok ? 0 : 130;
+    } finally {
+      await job.close();
+    }
+  } catch (err) {
+    const e = asLitmineError(err);
+    runs.record({
+      trigger: 'manual',
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs: performance.now() - t0,
+      days,
+      completedDays: [],
+      counts: {},
+      ok: false,
+      error: { code: e.code, message: e.message },
+    });
+    throw err;
+  } finally {
+    lock.release(held);
+    lock.close();
+    runs.close();
+  }
 }
 
-function printSummary({ io }: CommandContext, r: PipelineResult, json: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(r, null, 2));
-    return;
+/** The scheduled unit of work by hand: every day since the last completed one, up to yesterday. */
+async function catchUp(context: CommandContext): Promise<number> {
+  const { config, io, signal } = context;
+  const job = await openDailyJob(context);
+  try {
+    const outcome = await runScheduledOnce({
+      dataDir: dataPath(config),
+      timezone: config.schedule.timezone,
+      signal,
+      runWindow: (day, { signal: daySignal }) => job.runWindow(day, daySignal),
+    });
+    if (outcome.status === 'locked') throw outcome.error;
+    if (outcome.status === 'up-to-date') {
+      io.out('run: up to date (every day up to yesterday is done)');
+      return 0;
+    }
+    const { run } = outcome;
+    io.out(`run: ${run.completedDays.length} of ${run.days.length} day(s) done (${run.days[0]}…${run.days.at(-1)}) in ${(run.durationMs / 1000).toFixed(1)} s`);
+    if (run.error) io.err(`run: day ${run.error.day} failed: ${run.error.code}: ${run.error.message} (the next run starts there)`);
+    return run.ok ? 0 : 1;
+  } finally {
+    await job.close();
   }
-  const skipped = Object.entries(r.ingest.skipped).map(([k, v]) => `${v} ${k}`).join(', ');
-  io.out(
-    [
-      `ingested ${r.ingest.articles} articles and ${r.ingest.deletes} deletes in ${r.seconds.ingest.toFixed(1)} s` +
-        `${r.ingest.errors ? `, ${r.ingest.errors} bad records dead-lettered` : ''}${skipped ? `, skipped ${skipped}` : ''}`,
-      `annotated ${r.annotate.articles} articles: ${r.annotate.mentions} mentions, ${r.annotate.relations} relations in ${r.seconds.annotate.toFixed(1)} s` +
-        `${r.annotate.deadLetters ? `, ${r.annotate.deadLetters} dead-lettered` : ''}`,
-      `indexed ${r.index.upserts} articles, ${r.index.annotations} annotations, ${r.index.deletes} deletes in ${r.seconds.index.toFixed(1)} s` +
-        `${r.index.deadLetters ? `, ${r.index.deadLetters} dead-lettered` : ''}`,
-      `store now holds ${r.counts.articles} articles, ${r.counts.sentences} sentences, ${r.counts.mentions} mentions, ${r.counts.relations} relations`,
-    ].join('\n'),
-  );
+}
+
+function daysBetween(since: string, until: string): string[] {
+  const days: string[] = [];
+  for (let d = since; d <= until; d = addDays(d, 1)) days.push(d);
+  return days;
 }

@@ -5,8 +5,8 @@
  *   litmine status --json | jq .store.articles
  */
 import type { Command } from '../command.js';
-import { openLog, openStore } from '../open-services.js';
-import { listRuns } from '../record-run.js';
+import { dataPath, openLog, openStore } from '../open-services.js';
+import { listRuns } from '../../../topologies/schedule.js';
 import { ANNOTATE_GROUP } from '../../../topologies/annotate.js';
 import { INDEX_GROUP } from '../../../topologies/index-topology.js';
 
@@ -37,7 +37,7 @@ export const statusCommand: Command = {
         lag.push({ group: g.group, lag: parts.reduce((n, p) => n + p.lag, 0), partitions: parts });
       }
       const counts = await store.counts();
-      const runs = await listRuns(config, values.runs ? Number(values.runs) : 5);
+      const runs = listRuns(dataPath(config), values.runs ? Number(values.runs) : 5);
       const status = {
         dataDir: config.dataDir,
         log: config.log.kind,
@@ -61,10 +61,14 @@ export const statusCommand: Command = {
       io.out('last runs:');
       if (runs.length === 0) io.out('  (none)');
       for (const r of runs) {
-        const what = r.ok
-          ? `${r.counts?.articles ?? 0} articles, ${r.counts?.deletes ?? 0} deletes, ${r.counts?.mentions ?? 0} mentions, ${r.counts?.relations ?? 0} relations`
-          : `FAILED ${r.error?.code}: ${r.error?.message}`;
-        io.out(`  ${r.started}  ${r.seconds.toFixed(0)} s  ${r.description}: ${what}`);
+        const window = r.days.length > 0 ? `${r.days[0]}…${r.days.at(-1)} (${r.completedDays.length}/${r.days.length} days)` : 'files';
+        const sources = Object.entries(r.counts)
+          .filter(([k]) => k !== 'annotate' && k !== 'index')
+          .map(([k, c]) => `${k}: ${c.articles ?? 0} articles, ${c.deletes ?? 0} deletes`)
+          .join('; ');
+        const annotated = r.counts.annotate ? `; ${r.counts.annotate.mentions ?? 0} mentions, ${r.counts.annotate.relations ?? 0} relations` : '';
+        const what = r.ok ? `${sources || 'nothing new'}${annotated}` : `FAILED ${r.error?.code}: ${r.error?.message}`;
+        io.out(`  ${r.startedAt}  ${r.trigger.padEnd(6)} ${(r.durationMs / 1000).toFixed(0).padStart(5)} s  ${window}: ${what}`);
       }
       return 0;
     } finally {

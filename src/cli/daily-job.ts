@@ -1,0 +1,135 @@
+/**
+ * The daily job as the CLI runs it: opens the log, store and models once, then runs the pipeline
+ * for a set of connectors with progress on stderr. `litmine run` and `litmine schedule` share it;
+ * the schedule calls `runWindow(day)` for each day it catches up.
+ *
+ *   const job = await openDailyJob(context);  const result = await job.runConnectors(connectors, cursors, {});
+ */
+import { JsonCursorStore } from '../../connectors/json-cursor-store.js';
+import { ANNOTATE_GROUP } from '../../topologies/annotate.js';
+import { INDEX_GROUP } from '../../topologies/index-topology.js';
+import type { IngestConnector, IngestCursorStore } from '../../topologies/ingest.js';
+import { runPipeline, type PipelineResult } from '../../topologies/pipeline.js';
+import type { RunWindowResult } from '../../topologies/schedule.js';
+import type { SourceCounts } from '../../topologies/schedule-runs.js';
+import type { Log } from '../log/log.js';
+import type { Annotator } from '../nlp/annotator.js';
+import type { SearchStore } from '../store/store.js';
+import type { CommandContext } from './command.js';
+import { dataPath, openAnnotator, openLog, openStore } from './open-services.js';
+import { Progress } from './progress.js';
+
+export interface DailyJob {
+  log: Log;
+  store: SearchStore;
+  annotator: Annotator;
+  cursors: JsonCursorStore;
+  runConnectors(connectors: IngestConnector[], window: { since?: string; until?: string }): Promise<PipelineResult>;
+  /** One day of the configured NCBI sources (the schedule's unit of work). */
+  runWindow(day: string, signal: AbortSignal): Promise<RunWindowResult & { result: PipelineResult }>;
+  close(): Promise<void>;
+}
+
+export async function openDailyJob(context: CommandContext): Promise<DailyJob> {
+  const { config, io } = context;
+  const log = await openLog(config);
+  const store = await openStore(config);
+  let annotator: Annotator;
+  try {
+    annotator = await openAnnotator(config, context.installDir);
+  } catch (err) {
+    await store.close();
+    await log.close();
+    throw err;
+  }
+  const cursors = new JsonCursorStore(dataPath(config));
+  const models = `${annotator.models.ner.name}@${annotator.models.ner.version}${annotator.models.re ? ` + ${annotator.models.re.name}@${annotator.models.re.version}` : ''}`;
+  io.err(`litmine: ${config.log.kind} log, ${config.store.kind} store, models ${models}, data in ${dataPath(config)}`);
+
+  const job: DailyJob = {
+    log,
+    store,
+    annotator,
+    cursors,
+    runConnectors: (connectors, window, signal = context.signal) =>
+      runWithProgress(context, { log, store, annotator, connectors, cursors, since: window.since, until: window.until, signal }),
+    async runWindow(day, signal) {
+      const { createConnector } = await import('../../connectors/index.js');
+      const connectors = config.schedule.sources.map((s) => createConnector(s, config, cursors));
+      io.err(`litmine: day ${day}: ${config.schedule.sources.join(' + ')}`);
+      const result = await runWithProgress(context, { log, store, annotator, connectors, cursors, since: day, until: day, signal });
+      printSummary(context, result, false);
+      return { counts: sourceCounts(result), result };
+    },
+    async close() {
+      await annotator.close();
+      await store.close();
+      await log.close();
+    },
+  };
+  return job;
+}
+
+export function sourceCounts(result: PipelineResult): SourceCounts {
+  const counts: SourceCounts = {};
+  for (const [source, s] of Object.entries(result.ingest.bySource)) counts[source] = { ...s };
+  counts.annotate = { ...result.annotate };
+  counts.index = { ...result.index };
+  return counts;
+}
+
+async function runWithProgress(
+  { config, io }: CommandContext,
+  parts: {
+    log: Log;
+    store: SearchStore;
+    annotator: Annotator;
+    connectors: IngestConnector[];
+    cursors: IngestCursorStore;
+    since?: string;
+    until?: string;
+    signal: AbortSignal;
+  },
+): Promise<PipelineResult> {
+  let progress: Progress | undefined;
+  let stage = '';
+  return runPipeline({
+    ...parts,
+    config,
+    onStage: async (next) => {
+      progress?.done();
+      stage = next;
+      progress = new Progress(io, next, { unit: next === 'annotate' ? 'articles' : 'records' });
+      if (next === 'annotate' || next === 'index') {
+        const group = next === 'annotate' ? ANNOTATE_GROUP : INDEX_GROUP;
+        const topics = next === 'annotate' ? [config.topics.articles] : [config.topics.articles, config.topics.annotations];
+        const lag = await parts.log.lag(group, topics);
+        progress.setTotal(lag.reduce((sum, p) => sum + p.lag, 0));
+      }
+    },
+    onProgress: (p) => {
+      if (p.stage === stage && progress) progress.tick(p.count - progress.value);
+    },
+  }).finally(() => progress?.done());
+}
+
+export function printSummary({ io }: CommandContext, r: PipelineResult, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(r, null, 2));
+    return;
+  }
+  const skipped = Object.entries(r.ingest.skipped)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  io.out(
+    [
+      `ingested ${r.ingest.articles} articles and ${r.ingest.deletes} deletes in ${r.seconds.ingest.toFixed(1)} s` +
+        `${r.ingest.errors ? `, ${r.ingest.errors} bad records dead-lettered` : ''}${skipped ? `, skipped ${skipped}` : ''}`,
+      `annotated ${r.annotate.articles} articles: ${r.annotate.mentions} mentions, ${r.annotate.relations} relations in ${r.seconds.annotate.toFixed(1)} s` +
+        `${r.annotate.deadLetters ? `, ${r.annotate.deadLetters} dead-lettered` : ''}`,
+      `indexed ${r.index.upserts} articles, ${r.index.annotations} annotations, ${r.index.deletes} deletes in ${r.seconds.index.toFixed(1)} s` +
+        `${r.index.deadLetters ? `, ${r.index.deadLetters} dead-lettered` : ''}`,
+      `store now holds ${r.counts.articles} articles, ${r.counts.sentences} sentences, ${r.counts.mentions} mentions, ${r.counts.relations} relations`,
+    ].join('\n'),
+  );
+}
