@@ -159,9 +159,7 @@ export class EmbeddedLog implements Log {
     }
     // Like Kafka's CreateTopics: an existing topic is left as it is (adding partitions would move keys).
     this.write(() => {
-      const insertTopic = this.db.prepare(
-        'INSERT OR IGNORE INTO topics (name, partitions, cleanup, retention_ms) VALUES (?, ?, ?, ?)',
-      );
+      const insertTopic = this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions, cleanup, retention_ms) VALUES (?, ?, ?, ?)');
       const insertPartition = this.db.prepare(
         'INSERT OR IGNORE INTO partitions (topic, partition, start_offset, next_offset) VALUES (?, ?, 0, 0)',
       );
@@ -284,9 +282,7 @@ export class EmbeddedLog implements Log {
       const current = this.committed(group, a);
       if (current !== expected) return 'lost' as const;
       const lease = this.db
-        .prepare<[string, string, number], { owner: string }>(
-          'SELECT owner FROM leases WHERE grp = ? AND topic = ? AND partition = ?',
-        )
+        .prepare<[string, string, number], { owner: string }>('SELECT owner FROM leases WHERE grp = ? AND topic = ? AND partition = ?')
         .get(group, a.topic, a.partition);
       if (lease && lease.owner !== owner) return 'lost' as const;
       this.append(out);
@@ -303,9 +299,7 @@ export class EmbeddedLog implements Log {
   async readAll(topic: string, _options?: ReadOptions): Promise<LogMessage[]> {
     // SQLite readers never see an uncommitted transaction: read_committed is all there is.
     this.topic(topic);
-    const rows = this.db
-      .prepare<[string], MessageRow>('SELECT * FROM messages WHERE topic = ? ORDER BY partition, offset')
-      .all(topic);
+    const rows = this.db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE topic = ? ORDER BY partition, offset').all(topic);
     return rows.map(toLogMessage);
   }
 
@@ -390,9 +384,7 @@ export class EmbeddedLog implements Log {
             .prepare('DELETE FROM messages WHERE topic = ? AND value IS NULL AND timestamp < ?')
             .run(t.name, tombstoneHorizon).changes;
         } else if (t.retention_ms >= 0) {
-          removed += this.db
-            .prepare('DELETE FROM messages WHERE topic = ? AND timestamp < ?')
-            .run(t.name, now - t.retention_ms).changes;
+          removed += this.db.prepare('DELETE FROM messages WHERE topic = ? AND timestamp < ?').run(t.name, now - t.retention_ms).changes;
         }
         // The log start moves to the first retained message (or the end when none is left).
         this.db

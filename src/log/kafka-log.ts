@@ -443,9 +443,7 @@ export class KafkaLog implements Log {
       const ends = await kafkaCall(() => admin.fetchTopicOffsets(name), 'fetch offsets');
       out.push({
         name,
-        partitions: [...ends]
-          .sort((a, b) => a.partition - b.partition)
-          .map((e) => ({ partition: e.partition, start: e.low, end: e.high })),
+        partitions: [...ends].sort((a, b) => a.partition - b.partition).map((e) => ({ partition: e.partition, start: e.low, end: e.high })),
       });
     }
     return out;

@@ -112,7 +112,10 @@ it('kafka log: a transactional worker killed mid-transaction leaves no duplicate
     t.is(values.length, n, 'every input produced exactly one committed output');
     t.is(new Set(values).size, n, 'no duplicates for read_committed readers');
     const lag = await log.lag(group, [input]);
-    t.is(lag.reduce((s, l) => s + l.lag, 0), 0);
+    t.is(
+      lag.reduce((s, l) => s + l.lag, 0),
+      0,
+    );
     // The aborted transaction's records are still physically there for read_uncommitted readers.
     t.true((await log.readAll(output, { readCommitted: false })).length > n);
   } finally {

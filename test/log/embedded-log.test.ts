@@ -52,7 +52,10 @@ test('two clients on one file split the partitions and process each message once
     t.is(outs.length, 200);
     const values = new Set(outs.map((m) => m.value!.toString().split(':')[1]));
     t.is(values.size, 200, 'no message processed twice');
-    t.is((await b.lag('g', ['in'])).reduce((s, l) => s + l.lag, 0), 0);
+    t.is(
+      (await b.lag('g', ['in'])).reduce((s, l) => s + l.lag, 0),
+      0,
+    );
   } finally {
     await a.close();
     await b.close();

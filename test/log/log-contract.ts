@@ -83,7 +83,11 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
       const offs = all.filter((m) => m.partition === p).map((m) => BigInt(m.offset));
       for (let i = 1; i < offs.length; i++) t.true(offs[i]! > offs[i - 1]!);
     }
-    for (const [k, values] of byKey(all)) t.deepEqual(values, [0, 1, 2, 3].map((r) => `${k}#${r}`));
+    for (const [k, values] of byKey(all))
+      t.deepEqual(
+        values,
+        [0, 1, 2, 3].map((r) => `${k}#${r}`),
+      );
     const [info] = await log.describe([topic!]);
     t.is(info!.partitions.length, 3);
     const total = info!.partitions.reduce((n, p) => n + Number(BigInt(p.end) - BigInt(p.start)), 0);
@@ -128,7 +132,10 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
       await log.produce(Array.from({ length: n }, (_, i) => out(input!, `k${i}`, `v${i}`, { n: String(i) })));
       const group = h.name('g');
       const lagBefore = await log.lag(group, [input!]);
-      t.is(lagBefore.reduce((s, l) => s + l.lag, 0), n);
+      t.is(
+        lagBefore.reduce((s, l) => s + l.lag, 0),
+        n,
+      );
       t.true(lagBefore.every((l) => l.committed === null));
       let heartbeats = 0;
       const result = await log.process({
@@ -154,7 +161,10 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
       const produced = await log.readAll(output!);
       t.deepEqual(produced.map((m) => utf8(m.value)).sort(), Array.from({ length: n }, (_, i) => `v${i}!`).sort());
       const lag = await log.lag(group, [input!]);
-      t.is(lag.reduce((s, l) => s + l.lag, 0), 0);
+      t.is(
+        lag.reduce((s, l) => s + l.lag, 0),
+        0,
+      );
       for (const l of lag) t.is(l.committed, l.end);
       t.true((await log.groups()).includes(group));
     });
@@ -289,7 +299,10 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
     await log.produce([out(input!, 'k99', 'late')]);
     t.deepEqual(await read(a), ['late']);
     const lagB = await log.lag(b, [input!]);
-    t.is(lagB.reduce((s, l) => s + l.lag, 0), 1);
+    t.is(
+      lagB.reduce((s, l) => s + l.lag, 0),
+      1,
+    );
     const groups = await log.groups();
     t.true(groups.includes(a) && groups.includes(b));
   });
