@@ -38,14 +38,19 @@ const parser = new XMLParser({
   ignorePiTags: true,
   removeNSPrefix: false,
   maxNestedTags: 1000,
+  jPath: false,
 });
 
 type FxpNode = Record<string, unknown>;
 
-export function parseRecordXml(xml: string): XmlElement {
-  const verdict = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (verdict !== true) {
-    throw new RecordXmlError(verdict.err.msg, verdict.err.line, verdict.err.col);
+/**
+ * `validate: false` skips fast-xml-parser's validator (a second full pass) for records the
+ * streaming scanner has already checked: it tracks tag nesting, references and attribute syntax.
+ */
+export function parseRecordXml(xml: string, options: { validate?: boolean } = {}): XmlElement {
+  if (options.validate !== false) {
+    const verdict = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+    if (verdict !== true) throw new RecordXmlError(verdict.err.msg, verdict.err.line, verdict.err.col);
   }
   let nodes: FxpNode[];
   try {

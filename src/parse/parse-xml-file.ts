@@ -70,7 +70,8 @@ function recordsOf(ev: Extract<ScanEvent, { type: 'record' }>, file: string, ind
   const where = (line: number, column: number) => `${file}: record ${index} (${label}) at ${line}:${column}`;
   let el: ReturnType<typeof parseRecordXml>;
   try {
-    el = parseRecordXml(ev.xml);
+    // The scanner checked the record; only a broken one goes through the validator, for its message.
+    el = parseRecordXml(ev.xml, { validate: ev.problem !== undefined });
   } catch (err) {
     if (!(err instanceof RecordXmlError)) throw err;
     // Positions inside the record → positions in the file.
@@ -79,8 +80,9 @@ function recordsOf(ev: Extract<ScanEvent, { type: 'record' }>, file: string, ind
     return [errorRecord('LITMINE_PARSE_XML', `${where(line, column)}: malformed XML: ${err.message}`, index, ev.xml, err)];
   }
   if (ev.problem) {
-    // The scanner saw the record broken but the record parser accepted what it was given (the cut).
-    return [errorRecord('LITMINE_PARSE_XML', `${where(ev.line, ev.column)}: malformed XML: ${ev.problem}`, index, ev.xml)];
+    // The scanner saw the record broken where the validator did not (a record cut short by the next one).
+    const p = ev.problem;
+    return [errorRecord('LITMINE_PARSE_XML', `${where(p.line, p.column)}: malformed XML: ${p.message}`, index, ev.xml)];
   }
   try {
     const origin = { file, index };

@@ -27,7 +27,7 @@ export const SET_ELEMENTS: ReadonlySet<string> = new Set([
 export type ScanEvent =
   | { type: 'root'; name: string; line: number; column: number }
   /** One child of the root (or the root itself when it is a record). `problem`: the scanner saw it broken. */
-  | { type: 'record'; name: string; xml: string; line: number; column: number; problem?: string }
+  | { type: 'record'; name: string; xml: string; line: number; column: number; problem?: RecordProblem }
   /** The file cannot be read further; always the last event. `partial`: the record it stopped inside. */
   | {
       type: 'fatal';
@@ -43,6 +43,15 @@ export type ScanEvent =
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 const MAX_DOCTYPE_CHARS = 1024 * 1024;
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
+const REFERENCE = /&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][A-Za-z0-9._:-]*);/y;
+const ATTRIBUTES = /^(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*$/;
+
+/** A well-formedness problem the scanner saw in a record, with its position in the file. */
+export interface RecordProblem {
+  message: string;
+  line: number;
+  column: number;
+}
 
 interface OpenRecord {
   name: string;
@@ -50,7 +59,7 @@ interface OpenRecord {
   depth: number; // stack length outside it
   line: number;
   column: number;
-  problem?: string;
+  problem?: RecordProblem;
 }
 
 class Fatal {
@@ -125,6 +134,47 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
   };
 
   const recordXml = (r: OpenRecord, endIndex: number) => buf.slice(r.start - base, endIndex);
+  // Well-formedness checks the record parser would otherwise have to make (see parseRecordXml):
+  // every '&' starts a reference, attributes are name="value" pairs without '<'.
+  let ampFrom = -1; // absolute: the search for '&' that started here…
+  let ampAt = -1; // …found one here (absolute), or -1: none up to ampTo
+  let ampTo = -1;
+  const nextAmp = (fromAbs: number): number => {
+    if (ampFrom !== -1 && ampFrom <= fromAbs && (ampAt === -1 ? ampTo === base + buf.length : ampAt >= fromAbs)) return ampAt;
+    const i = buf.indexOf('&', fromAbs - base);
+    ampFrom = fromAbs;
+    ampAt = i === -1 ? -1 : i + base;
+    ampTo = base + buf.length;
+    return ampAt;
+  };
+  const checkReferences = (r: OpenRecord, from: number, to: number): void => {
+    if (r.problem) return;
+    for (let a = nextAmp(from + base); a !== -1 && a < to + base; a = nextAmp(REFERENCE.lastIndex + base)) {
+      REFERENCE.lastIndex = a - base;
+      if (!REFERENCE.test(buf) || REFERENCE.lastIndex > to) {
+        flag(r, 'a bare "&" (not a character or entity reference)', a - base);
+        return;
+      }
+    }
+  };
+  const checkAttributes = (r: OpenRecord, from: number, to: number): void => {
+    if (r.problem || to <= from) return;
+    const attrs = buf.slice(from, to);
+    if (!ATTRIBUTES.test(attrs)) flag(r, 'malformed attributes', from);
+    else if (attrs.includes('&')) {
+      for (let a = attrs.indexOf('&'); a !== -1; a = attrs.indexOf('&', REFERENCE.lastIndex)) {
+        REFERENCE.lastIndex = a;
+        if (!REFERENCE.test(attrs)) {
+          flag(r, 'a bare "&" in an attribute value', from + a);
+          return;
+        }
+      }
+    }
+  };
+  /** Notes the first problem of a record; `at` is an index into buf. */
+  const flag = (r: OpenRecord, message: string, at: number): void => {
+    if (!r.problem) r.problem = { message, ...locate(at + base) };
+  };
 
   try {
     for (;;) {
@@ -138,8 +188,11 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
           throw new Fatal('LITMINE_PARSE_XML', rootDone ? 'text after the root element' : 'not XML: text before any root element', where);
         }
       }
+      if (rec && lt !== -1 && lt > pos) checkReferences(rec, pos, lt);
       if (lt === -1) {
-        pos = buf.length;
+        // Inside a record the text stays unread until its end is in the buffer, so a reference
+        // split across chunks ("&am" | "p;") is checked whole.
+        if (!rec) pos = buf.length;
         if (!(await more())) break;
         continue;
       }
@@ -181,7 +234,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
             throw new Fatal('LITMINE_PARSE_UNSUPPORTED', 'markup declarations outside a DOCTYPE: a DTD, not an XML document', lt + base);
           }
           if (!rec) throw new Fatal('LITMINE_PARSE_XML', `unexpected "${buf.slice(lt, lt + 10)}"`, lt + base);
-          rec.problem ??= `unexpected "${buf.slice(lt, lt + 10)}"`;
+          flag(rec, `unexpected "${buf.slice(lt, lt + 10)}"`, lt);
         }
       } else if (c1 === 47 /* / */) {
         const close = buf.indexOf('>', lt + 2);
@@ -194,7 +247,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
           else {
             const problem = `</${name}> where </${top}> was expected`;
             if (!rec) throw new Fatal('LITMINE_PARSE_XML', problem, lt + base);
-            rec.problem ??= problem;
+            flag(rec, problem, lt);
             // Recover: an end tag of something open closes everything inside it; a stray one is dropped.
             const at = stack.lastIndexOf(name);
             if (at >= 0) stack.length = at;
@@ -211,13 +264,17 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
           // '<' inside a tag: the tag is broken; let the record parser report exactly where.
           const problem = 'unterminated start tag';
           if (!rec) throw new Fatal('LITMINE_PARSE_XML', problem, lt + base);
-          rec.problem ??= problem;
+          flag(rec, problem, lt);
           pos = lt + 1;
           continue;
         }
         if (end !== -1) {
           const selfClosing = buf.charCodeAt(end - 2) === 47; /* / */
-          const name = /^[^\s/>]+/.exec(buf.slice(lt + 1, Math.min(end, lt + 256)))?.[0] ?? '';
+          let nameEnd = lt + 1;
+          for (let c = buf.charCodeAt(nameEnd); c !== 62 && c !== 47 && c !== 32 && c !== 10 && c !== 9 && c !== 13; ) {
+            c = buf.charCodeAt(++nameEnd);
+          }
+          const name = buf.slice(lt + 1, nameEnd);
           if (stack.length === 0) {
             if (rootDone) throw new Fatal('LITMINE_PARSE_XML', `a second root element <${name}>`, lt + base);
             const isSet = SET_ELEMENTS.has(name);
@@ -244,12 +301,13 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
               xml: recordXml(rec, lt),
               line: rec.line,
               column: rec.column,
-              problem: rec.problem ?? `<${rec.name}> not closed before the next <${name}>`,
+              problem: rec.problem ?? { message: `<${rec.name}> not closed before the next <${name}>`, ...locate(lt + base) },
             };
             stack.length = rec.depth;
             const at = locate(lt + base);
             rec = { name, start: lt + base, depth: rec.depth, line: at.line, column: at.column };
           }
+          if (rec) checkAttributes(rec, nameEnd, selfClosing ? end - 2 : end - 1);
           if (!selfClosing) stack.push(name);
           else if (rec && stack.length <= rec.depth) {
             yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
@@ -260,7 +318,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
       } else {
         // A bare '<' in text.
         if (!rec) throw new Fatal('LITMINE_PARSE_XML', rootSeen ? 'a bare "<" in text' : 'not XML', lt + base);
-        rec.problem ??= 'a bare "<" in text';
+        flag(rec, 'a bare "<" in text', lt);
         pos = lt + 1;
         continue;
       }
