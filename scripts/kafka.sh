@@ -8,7 +8,8 @@
 #
 # Confirmed here (Debian OpenJDK 17, kafkajs 2.2.4): org.apache.kafka:kafka_2.13:4.1.2 from Central;
 # main class kafka.Kafka, storage tool kafka.tools.StorageTool (both in kafka_2.13-4.1.2.jar);
-# a static controller.quorum.voters needs no --standalone at format time.
+# a static controller.quorum.voters needs no --standalone at format time. The same script with
+# LITMINE_KAFKA_VERSION=3.9.1 also passes the integration tier (confirmed with kafka_2.13 3.9.1).
 # Environment: LITMINE_KAFKA_PORT (19092; the controller listens on port+1), LITMINE_KAFKA_VERSION
 # (4.1.2; 3.9.1 is the fallback line), LITMINE_KAFKA_HEAP (512m), LITMINE_SERVICES_DIR (.services).
 set -euo pipefail
