@@ -65,6 +65,10 @@ export interface KafkaLogOptions {
 /** Commit refusals that mean "this member lost the partition in a rebalance", not "broken". */
 const REBALANCE_ERRORS = ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID'];
 
+function isRebalanceError(err: unknown): boolean {
+  return REBALANCE_ERRORS.some((type) => hasErrorType(err, type));
+}
+
 /** A batch whose partition was taken away before its offsets could be committed. */
 class BatchRevoked extends Error {
   constructor(cause: unknown) {
@@ -230,7 +234,7 @@ export class KafkaLog implements Log {
         try {
           await consumer.commitOffsets([{ topic, partition, offset: next }]);
         } catch (err) {
-          if (REBALANCE_ERRORS.some((type) => hasErrorType(err, type))) throw new BatchRevoked(err);
+          if (isRebalanceError(err)) throw new BatchRevoked(err);
           throw wrapKafka(err, 'commit offsets');
         }
       }
@@ -257,12 +261,32 @@ export class KafkaLog implements Log {
             const isLastChunk = i + maxBatch >= messages.length;
             const next = (BigInt(isLastChunk ? batch.lastOffset() : last) + 1n).toString();
             const logMessages = chunk.map((m) => toLogMessage(batch.topic, batch.partition, m));
-            const context: BatchContext = { heartbeat: () => heartbeat(), signal };
+            // A heartbeat that learns of a rebalance marks the batch revoked instead of throwing into
+            // the handler: the seam then drops the batch uncommitted, and kafkajs rejoins.
+            let revoked = false;
+            const batchStop = new AbortController();
+            const onStop = () => batchStop.abort();
+            signal.addEventListener('abort', onStop, { once: true });
+            if (signal.aborted) batchStop.abort();
+            const context: BatchContext = {
+              heartbeat: async () => {
+                try {
+                  await heartbeat();
+                } catch (err) {
+                  if (!isRebalanceError(err)) throw wrapKafka(err, 'heartbeat');
+                  revoked = true;
+                  batchStop.abort();
+                }
+              },
+              signal: batchStop.signal,
+            };
             let produced: number;
             try {
               produced = await retryBatch(
                 async () => {
                   const outs = await options.handler(logMessages, context);
+                  // Committing a revoked batch would race the member that now owns the partition.
+                  if (revoked) throw new BatchRevoked(undefined);
                   await commit(batch.topic, batch.partition, next, outs);
                   return outs.length;
                 },
@@ -270,9 +294,11 @@ export class KafkaLog implements Log {
               );
             } catch (err) {
               // Revoked: the group moved on without us; kafkajs rejoins and the batch is read again
-              // from the committed offset (at-least-once, which is what a non-transactional run promises).
-              if (!(err instanceof RetryAborted) && !(err instanceof BatchRevoked)) fail(err);
+              // from the committed offset, by us or by the partition's new owner.
+              if (!revoked && !(err instanceof RetryAborted) && !(err instanceof BatchRevoked)) fail(err);
               return; // unresolved: nothing of this chunk counts as consumed
+            } finally {
+              signal.removeEventListener('abort', onStop);
             }
             resolveOffset(last);
             positions.set(id(batch.topic, batch.partition), BigInt(next));

@@ -156,6 +156,52 @@ it('kafka log: a batch longer than the session timeout keeps its membership thro
   }
 });
 
+it('kafka log: two transactional workers joining mid-run split the work exactly once', async (t) => {
+  const suffix = uniqueSuffix();
+  const input = `test.two-in.${suffix}`;
+  const output = `test.two-out.${suffix}`;
+  const group = `test.two.${suffix}`;
+  const log = open();
+  const workers = [open(), open()];
+  try {
+    await log.ensureTopics([
+      { name: input, partitions: 4, cleanup: 'delete' },
+      { name: output, partitions: 2, cleanup: 'delete' },
+    ]);
+    await log.produce(Array.from({ length: 400 }, (_, i) => ({ topic: input, key: `k${i}`, value: Buffer.from(`v${i}`) })));
+    const run = (i: number) =>
+      workers[i]!.process({
+        group,
+        topics: [input],
+        untilIdle: true,
+        transactional: true,
+        workerId: `w${i}`,
+        maxBatchSize: 10,
+        handler: async (batch, ctx) => {
+          await new Promise((r) => setTimeout(r, 30));
+          // The heartbeat is where a worker learns of the rebalance the second worker causes.
+          await ctx.heartbeat();
+          return batch.map((m) => ({ topic: output, key: m.key, value: m.value }));
+        },
+      });
+    const results = await Promise.all([run(0), new Promise((r) => setTimeout(r, 1500)).then(() => run(1))]);
+    t.is(
+      results.reduce((n, r) => n + r.produced, 0),
+      400,
+    );
+    const outs = await log.readAll(output);
+    t.is(outs.length, 400);
+    t.is(new Set(outs.map((m) => m.value!.toString())).size, 400);
+    t.is(
+      (await log.lag(group, [input])).reduce((n, l) => n + l.lag, 0),
+      0,
+    );
+  } finally {
+    await log.deleteTopics([input, output]).catch(() => undefined);
+    await Promise.all([log, ...workers].map((l) => l.close()));
+  }
+});
+
 it('kafka log: process rejects unknown topics with LITMINE_LOG_PROTOCOL', async (t) => {
   const log = open();
   try {
