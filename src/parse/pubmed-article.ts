@@ -192,6 +192,7 @@ function build(parts: {
   const pmid = (parts.pmidEl ? cleanText(parts.pmidEl) : '') || parts.ids.pmid;
   const pmcid = parts.ids.pmcid;
   if (!pmid && !pmcid) throw new LitmineError('LITMINE_PARSE_XML', 'citation has neither a PMID nor a PMC id');
+  if (pmid && !/^\d+$/.test(pmid)) throw new LitmineError('LITMINE_PARSE_XML', `bad PMID "${pmid}"`);
   const versionText = attr(parts.pmidEl, 'Version');
   const version = versionText && /^\d+$/.test(versionText) ? Number(versionText) : 1;
   const otherIds = Object.keys(parts.ids.otherIds).length > 0 ? parts.ids.otherIds : undefined;

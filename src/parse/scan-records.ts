@@ -42,9 +42,14 @@ export type ScanEvent =
 /** A record larger than this is refused rather than buffered (real ones are well under 2 MB). */
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 const MAX_DOCTYPE_CHARS = 1024 * 1024;
+/** A comment, CDATA section or PI inside a record longer than this is taken as unterminated. */
+const MAX_MARKUP_CHARS = 1024 * 1024;
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
 const REFERENCE = /&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][A-Za-z0-9._:-]*);/y;
-const ATTRIBUTES = /^(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*$/;
+const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][\\w.:\\u00B7\\u00C0-\\uFFFF-]*';
+const ELEMENT_NAME = new RegExp(`^${NAME}$`);
+const ATTRIBUTES = new RegExp(`^(?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*\\s*$`);
+const ATTRIBUTE_NAME = new RegExp(`(${NAME})\\s*=\\s*(?:"[^"]*"|'[^']*')`, 'g');
 
 /** A well-formedness problem the scanner saw in a record, with its position in the file. */
 export interface RecordProblem {
@@ -161,6 +166,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
     if (r.problem || to <= from) return;
     const attrs = buf.slice(from, to);
     if (!ATTRIBUTES.test(attrs)) flag(r, 'malformed attributes', from);
+    else if (attrs.indexOf('=') !== attrs.lastIndexOf('=') && hasDuplicate(attrs)) flag(r, 'an attribute given twice', from);
     else if (attrs.includes('&')) {
       for (let a = attrs.indexOf('&'); a !== -1; a = attrs.indexOf('&', REFERENCE.lastIndex)) {
         REFERENCE.lastIndex = a;
@@ -240,7 +246,8 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
         const close = buf.indexOf('>', lt + 2);
         end = close === -1 ? -1 : close + 1;
         if (end !== -1) {
-          const name = buf.slice(lt + 2, close).trim();
+          const name = buf.slice(lt + 2, close).trimEnd();
+          if (rec && !ELEMENT_NAME.test(name)) flag(rec, `a bad end tag "</${name}>"`, lt);
           const top = stack[stack.length - 1];
           if (top === undefined) throw new Fatal('LITMINE_PARSE_XML', `unexpected </${name}>`, lt + base);
           if (top === name) stack.pop();
@@ -307,7 +314,10 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
             const at = locate(lt + base);
             rec = { name, start: lt + base, depth: rec.depth, line: at.line, column: at.column };
           }
-          if (rec) checkAttributes(rec, nameEnd, selfClosing ? end - 2 : end - 1);
+          if (rec) {
+            if (!ELEMENT_NAME.test(name)) flag(rec, `a bad element name "${name}"`, lt);
+            checkAttributes(rec, nameEnd, selfClosing ? end - 2 : end - 1);
+          }
           if (!selfClosing) stack.push(name);
           else if (rec && stack.length <= rec.depth) {
             yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
@@ -324,8 +334,16 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
       }
 
       if (end === -1) {
-        if (await more()) continue;
-        throw new Fatal('LITMINE_PARSE_XML', 'the file ends inside markup', lt + base);
+        // An unterminated comment, CDATA section or PI inside a record would swallow every record
+        // after it: past a limit (or at the end of the file) it is reported and skipped instead.
+        const skippable = rec !== undefined && (c1 === 63 /* ? */ || c1 === 33) /* ! */;
+        if (!skippable || buf.length - lt <= MAX_MARKUP_CHARS) {
+          if (await more()) continue;
+          if (!skippable) throw new Fatal('LITMINE_PARSE_XML', 'the file ends inside markup', lt + base);
+        }
+        flag(rec as OpenRecord, `unterminated "${buf.slice(lt, lt + 9)}"`, lt);
+        pos = lt + 1;
+        continue;
       }
       pos = end;
     }
@@ -341,14 +359,27 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
   }
 }
 
+function hasDuplicate(attrs: string): boolean {
+  const seen = new Set<string>();
+  for (const m of attrs.matchAll(ATTRIBUTE_NAME)) {
+    const name = m[1] as string;
+    if (seen.has(name)) return true;
+    seen.add(name);
+  }
+  return false;
+}
+
 /** Index after the '>' closing a start tag at `lt`, -1 when not in the buffer yet, -2 when broken. */
 function startTagEnd(buf: string, lt: number): number {
   for (let j = lt + 1; j < buf.length; j++) {
     const c = buf.charCodeAt(j);
     if (c === 62 /* > */) return j + 1;
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      // Attribute values may hold '>' (and '<' is an error the record parser reports).
+      // Attribute values may hold '>' but never '<': a '<' first means the quote is unbalanced, and
+      // the tag is reported as broken rather than swallowing the following records.
       const close = buf.indexOf(c === 34 ? '"' : "'", j + 1);
+      const nextLt = buf.indexOf('<', j + 1);
+      if (nextLt !== -1 && (close === -1 || nextLt < close)) return -2;
       if (close === -1) return -1;
       j = close;
     } else if (c === 60 /* < */) return -2;
