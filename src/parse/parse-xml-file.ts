@@ -75,9 +75,14 @@ function recordsOf(ev: Extract<ScanEvent, { type: 'record' }>, file: string, ind
   } catch (err) {
     if (!(err instanceof RecordXmlError)) throw err;
     // Positions inside the record → positions in the file.
-    const line = ev.line + err.line - 1;
-    const column = err.line === 1 ? ev.column + err.column - 1 : err.column;
-    return [errorRecord('LITMINE_PARSE_XML', `${where(line, column)}: malformed XML: ${err.message}`, index, ev.xml, err)];
+    const toFile = (l: number, c: number) => ({ line: ev.line + l - 1, column: l === 1 ? ev.column + c - 1 : c });
+    const at = toFile(err.line, err.column);
+    // The validator's messages quote record-relative positions too ("opened in line 3, col 109").
+    const message = err.message.replace(/line (\d+), col (\d+)/g, (_, l: string, c: string) => {
+      const p = toFile(Number(l), Number(c));
+      return `line ${p.line}, col ${p.column}`;
+    });
+    return [errorRecord('LITMINE_PARSE_XML', `${where(at.line, at.column)}: malformed XML: ${message}`, index, ev.xml, err)];
   }
   if (ev.problem) {
     // The scanner saw the record broken where the validator did not (a record cut short by the next one).

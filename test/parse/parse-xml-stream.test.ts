@@ -212,7 +212,11 @@ test('an unclosed element inside a record is reported and the next record still 
   t.is(errs.length, 3);
   t.regex(errs[0]?.message ?? '', /record 1 \(<PubmedArticle> PMID 2\) at \d+:\d+/);
   t.regex(errs[1]?.message ?? '', /record 2 \(<PubmedArticle> PMID 3\) at \d+:\d+/);
-  t.regex(errs[2]?.message ?? '', /record 4 \(<PubmedArticleSet>|not a PubMed or JATS record|malformed|record 4/);
+  t.is(errs[2]?.code, 'LITMINE_PARSE_UNSUPPORTED');
+  t.regex(errs[2]?.message ?? '', /^unclosed\.xml: record 4 \(<b>\) at \d+:\d+: <b> is not a PubMed or JATS record/);
+  // Positions quoted inside the validator's message are file positions too.
+  const opened = xml.split('\n').findIndex((l) => l.includes('<Volume>7<Issue>')) + 1;
+  t.regex(errs[0]?.message ?? '', new RegExp(`opened in line ${opened}, col \\d+`));
 });
 
 test('a truncated gzip yields the records before the cut, then a LITMINE_INPUT_GZIP error', async (t) => {
