@@ -3,9 +3,10 @@
  * inline-markup flattening, deletes, chunk boundaries, malformed records, truncated gzip, XML bombs,
  * files that are not XML. No shared data needed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import type { ErrorCode } from '../../src/errors.js';
@@ -309,6 +310,11 @@ test('a truncated plain XML file yields the complete records, then an error nami
 test('an empty set is fine; bare PubmedArticle and PubmedBookArticleSet roots are read', async (t) => {
   t.deepEqual(await collect(parseXmlStream(chunked('<?xml version="1.0"?>\n<PubmedArticleSet/>\n', 3), 'e.xml')), []);
   t.deepEqual(await collect(parseXmlStream(chunked('<PubmedArticleSet>\n</PubmedArticleSet>', 3), 'e.xml')), []);
+  const books = `<PubmedBookArticleSet><PubmedBookArticle><BookDocument><PMID Version="1">77</PMID><Book><BookTitle>Only a book</BookTitle></Book></BookDocument></PubmedBookArticle></PubmedBookArticleSet>`;
+  t.deepEqual(
+    articles(await collect(parseXmlStream(chunked(books, 3), 'books.xml'))).map((a) => [a.id, a.title]),
+    [['pmid:77', 'Only a book']],
+  );
   const bare = await collect(parseXmlStream(chunked(pubmedRecord('42'), 3), 'bare.xml'));
   t.deepEqual(
     articles(bare).map((a) => a.id),
@@ -324,4 +330,21 @@ test('stopping early closes the file without hanging', async (t) => {
     if (r.kind === 'article' && ++n === 3) break;
   }
   t.is(n, 3);
+});
+
+test('inputs: a Node Readable of Buffers, a Readable of strings, an async iterable of strings', async (t) => {
+  const xml = pubmedSet(pubmedRecord('1'), pubmedRecord('2'));
+  const ids = (out: Awaited<ReturnType<typeof collect>>) => articles(out).map((a) => a.id);
+  t.deepEqual(ids(await collect(parseXmlStream(Readable.from([Buffer.from(xml)]), 'r.xml'))), ['pmid:1', 'pmid:2']);
+  t.deepEqual(ids(await collect(parseXmlStream(Readable.from([xml.slice(0, 500), xml.slice(500)], { objectMode: true }), 's.xml'))), [
+    'pmid:1',
+    'pmid:2',
+  ]);
+  const strings = (async function* () {
+    for (let i = 0; i < xml.length; i += 333) yield xml.slice(i, i + 333);
+  })();
+  t.deepEqual(ids(await collect(parseXmlStream(strings, 'i.xml'))), ['pmid:1', 'pmid:2']);
+  const gz = join(tmp, 'readable.xml.gz');
+  writeFileSync(gz, gzipSync(xml));
+  t.deepEqual(ids(await collect(parseXmlStream(createReadStream(gz), gz))), ['pmid:1', 'pmid:2']);
 });
