@@ -66,9 +66,14 @@ def base_model_info() -> dict:
     }
 
 
-def load_tokenizer():
+def load_tokenizer(vocab_path=None):
+    """WordPiece tokenizer (lower-casing, accent stripping, bert-base-uncased vocab) from a vocab.txt.
+    transformers 5 takes `vocab=` (a path or dict); a wrong keyword silently yields an all-[UNK] tokenizer,
+    so this is checked."""
     from transformers import BertTokenizerFast
-    return BertTokenizerFast(vocab_file=str(base_model_dir() / "vocab.txt"), do_lower_case=True)
+    tok = BertTokenizerFast(vocab=str(vocab_path or (base_model_dir() / "vocab.txt")), do_lower_case=True)
+    assert tok.tokenize("cells inhibits") == ["cells", "inhibit", "##s"], tok.tokenize("cells inhibits")
+    return tok
 
 
 # ---------------------------------------------------------------- NER labels

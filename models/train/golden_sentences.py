@@ -1,0 +1,50 @@
+"""Sentences written for this project (not corpus text) used for golden logits in the TypeScript tests.
+Kept short (<= 128 word pieces) and covering edge cases: Greek letters, accents, digits, hyphens,
+parentheses, slashes, unicode dashes, upper case, an almost empty input."""
+
+NER_GOLDEN = [
+    "Treatment with cisplatin induced severe nephrotoxicity in three patients with ovarian cancer.",
+    "The BRCA1 protein interacts with RAD51 in human breast epithelial cells.",
+    "Mutations in the CFTR gene cause cystic fibrosis in children of European ancestry.",
+    "Mice lacking TNF-α were resistant to lipopolysaccharide-induced septic shock.",
+    "HeLa cells were transfected with a plasmid encoding green fluorescent protein.",
+    "Low-dose aspirin (81 mg/day) reduced the risk of myocardial infarction by 22%.",
+    "IL-6 and IFN-γ levels were elevated in CD4+ T lymphocytes from Crohn's disease patients.",
+    "Saccharomyces cerevisiae and Escherichia coli were grown at 37 °C overnight.",
+    "The patient, a 54-year-old café owner from Zürich, developed hepatitis after taking acetaminophen.",
+    "β-amyloid accumulation is a hallmark of Alzheimer’s disease.",
+    "Metformin lowered HbA1c in type 2 diabetes without causing hypoglycaemia.",
+    "Knock-down of p53 increased proliferation of MCF-7 breast cancer cells.",
+    "ok",
+    "NO",
+    "Zebrafish (Danio rerio) embryos exposed to 10 µM bisphenol A showed cardiac edema.",
+    "Expression of EGFR/HER2 was measured by qRT-PCR in 120 tumour samples—see Table 3.",
+    "Dexamethasone suppressed NF-κB activation in primary human monocytes.",
+    "Arabidopsis thaliana plants overexpressing the AtNHX1 antiporter tolerated 200 mM NaCl.",
+    "Warfarin-associated bleeding occurred in 4.5 % of elderly patients with atrial fibrillation.",
+    "SARS-CoV-2 infection of Vero E6 cells was inhibited by remdesivir in vitro.",
+]
+
+# (pair key, sentence with the pair masked BioBERT-style)
+RE_GOLDEN = [
+    ("Chemical|Gene", "@CHEMICAL$ is a potent and selective inhibitor of @GENE$ in human platelets."),
+    ("Chemical|Gene", "@CHEMICAL$ acts as an agonist of the @GENE$ receptor in rat brain slices."),
+    ("Chemical|Gene", "Treatment with @CHEMICAL$ increased the expression of @GENE$ mRNA by threefold."),
+    ("Chemical|Gene", "@CHEMICAL$ decreased @GENE$ levels, whereas insulin had no effect."),
+    ("Chemical|Gene", "@GENE$ metabolizes @CHEMICAL$ to an inactive glucuronide."),
+    ("Chemical|Gene", "The binding of @CHEMICAL$ to @GENE$ was measured at 25 °C."),
+    ("Chemical|Gene", "We studied @CHEMICAL$ and, separately, the structure of @GENE$."),
+    ("Gene|Disease", "Polymorphisms of @GENE$ were associated with an increased risk of @DISEASE$."),
+    ("Gene|Disease", "No association was found between @GENE$ variants and @DISEASE$ in 1,204 cases."),
+    ("Gene|Disease", "The @GENE$ Arg72Pro genotype may modify susceptibility to @DISEASE$ in Asians."),
+    ("Gene|Disease", "@GENE$ expression was measured; patients with @DISEASE$ were excluded."),
+    ("Gene|Disease", "Carriers of the @GENE$ ε4 allele had earlier onset of @DISEASE$."),
+    ("Chemical|Disease", "@CHEMICAL$ induced @DISEASE$ in two patients receiving high doses."),
+    ("Chemical|Disease", "@CHEMICAL$-associated @DISEASE$ resolved after withdrawal of the drug."),
+    ("Chemical|Disease", "@CHEMICAL$ was used to treat the @DISEASE$ in this cohort."),
+    ("Chemical|Disease", "Patients with @DISEASE$ were randomized to @CHEMICAL$ or placebo."),
+    ("Chemical|Disease", "Acute @DISEASE$ following intravenous @CHEMICAL$: a case report."),
+    ("Chemical|Disease", "Serum levels of @CHEMICAL$ were normal; no @DISEASE$ was seen."),
+    ("Chemical|Gene", "@CHEMICAL$"),
+    ("Gene|Disease", "@GENE$—@DISEASE$ (β-subunit, 5′-UTR)."),
+]
