@@ -78,7 +78,7 @@ export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): 
     passages: passages.list,
     journal: journal(journalMeta, meta),
     authors: authors(meta),
-    languages: attr(el, 'xml:lang') ? [(attr(el, 'xml:lang') as string).toLowerCase()] : [],
+    languages: language(attr(el, 'xml:lang')),
     publicationTypes: attr(el, 'article-type') ? [attr(el, 'article-type') as string] : [],
     mesh: [],
     chemicals: [],
@@ -312,6 +312,47 @@ function dates(meta: XmlElement | undefined): ArticleDates {
     electronic: byType.get('epub'),
     history: Object.keys(history).length > 0 ? history : undefined,
   });
+}
+
+// PubMed writes MARC / ISO 639-2 bibliographic codes ("eng", "fre"); JATS writes xml:lang ("en", "EN").
+// The common ones are mapped so one language facet serves both sources; others pass through lowercased.
+const ISO639_2B: Record<string, string> = {
+  en: 'eng',
+  fr: 'fre',
+  de: 'ger',
+  es: 'spa',
+  pt: 'por',
+  it: 'ita',
+  nl: 'dut',
+  ru: 'rus',
+  zh: 'chi',
+  ja: 'jpn',
+  ko: 'kor',
+  pl: 'pol',
+  sv: 'swe',
+  no: 'nor',
+  da: 'dan',
+  fi: 'fin',
+  cs: 'cze',
+  tr: 'tur',
+  ar: 'ara',
+  fa: 'per',
+  he: 'heb',
+  el: 'gre',
+  hu: 'hun',
+  ro: 'rum',
+  uk: 'ukr',
+  ka: 'geo',
+  hr: 'hrv',
+  sr: 'srp',
+  sk: 'slo',
+  sl: 'slv',
+};
+
+function language(lang: string | undefined): string[] {
+  if (!lang || lang.trim() === '') return [];
+  const code = lang.trim().toLowerCase().split(/[-_]/)[0] as string;
+  return [ISO639_2B[code] ?? code];
 }
 
 function license(permissions: XmlElement | undefined): string | undefined {

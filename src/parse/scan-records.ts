@@ -42,8 +42,8 @@ export type ScanEvent =
 /** A record larger than this is refused rather than buffered (real ones are well under 2 MB). */
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 const MAX_DOCTYPE_CHARS = 1024 * 1024;
-/** A comment, CDATA section or PI inside a record longer than this is taken as unterminated. */
-const MAX_MARKUP_CHARS = 1024 * 1024;
+/** Longer comments, CDATA sections or PIs are taken as unterminated; outside records, any markup. */
+const MAX_MARKUP_CHARS = 4 * 1024 * 1024;
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
 const REFERENCE = /&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][A-Za-z0-9._:-]*);/y;
 const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][\\w.:\\u00B7\\u00C0-\\uFFFF-]*';
@@ -130,6 +130,10 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
     const keep = rec ? rec.start - base : pos;
     if (rec && base + buf.length - rec.start > MAX_RECORD_CHARS) {
       throw new Fatal('LITMINE_PARSE_XML', `<${rec.name}> record is larger than ${MAX_RECORD_CHARS} characters`, rec.start);
+    }
+    // Outside records only one piece of markup is ever pending (a root start tag, a comment…).
+    if (!rec && buf.length - pos > MAX_MARKUP_CHARS) {
+      throw new Fatal('LITMINE_PARSE_XML', `markup longer than ${MAX_MARKUP_CHARS} characters outside any record`, base + pos);
     }
     locate(base + keep);
     buf = buf.slice(keep) + next.value;

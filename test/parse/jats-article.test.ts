@@ -61,7 +61,7 @@ test('a JATS article maps to an Article with sections, captions and licence; bac
     otherIds: { 'publisher-id': 'X-PMC123' },
     title: 'A made-up study',
     journal: { title: 'Test Journal', isoAbbreviation: 'Test J', issn: '1111-2222', volume: '3', issue: '2' },
-    languages: ['en'],
+    languages: ['eng'],
     publicationTypes: ['research-article'],
     keywords: ['tests', 'xml'],
     license: 'https://creativecommons.org/licenses/by/4.0/',
