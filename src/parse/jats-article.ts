@@ -11,6 +11,7 @@ import { documentId, normalisePmcid } from '../records/ids.js';
 import { type Article, type ArticleDates, type Author, type Journal, type Passage, SCHEMA_VERSION } from '../records/types.js';
 import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
+import { languageCode } from './language-code.js';
 import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
 import type { RecordOrigin } from './pubmed-article.js';
 import { attr, childElements, childText, cleanText, firstChild, isElement, textContent, type XmlElement } from './xml-element.js';
@@ -78,7 +79,7 @@ export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): 
     passages: passages.list,
     journal: journal(journalMeta, meta),
     authors: authors(meta),
-    languages: language(attr(el, 'xml:lang')),
+    languages: [languageCode(attr(el, 'xml:lang') ?? '')].filter((l) => l !== ''),
     publicationTypes: attr(el, 'article-type') ? [attr(el, 'article-type') as string] : [],
     mesh: [],
     chemicals: [],
@@ -312,47 +313,6 @@ function dates(meta: XmlElement | undefined): ArticleDates {
     electronic: byType.get('epub'),
     history: Object.keys(history).length > 0 ? history : undefined,
   });
-}
-
-// PubMed writes MARC / ISO 639-2 bibliographic codes ("eng", "fre"); JATS writes xml:lang ("en", "EN").
-// The common ones are mapped so one language facet serves both sources; others pass through lowercased.
-const ISO639_2B: Record<string, string> = {
-  en: 'eng',
-  fr: 'fre',
-  de: 'ger',
-  es: 'spa',
-  pt: 'por',
-  it: 'ita',
-  nl: 'dut',
-  ru: 'rus',
-  zh: 'chi',
-  ja: 'jpn',
-  ko: 'kor',
-  pl: 'pol',
-  sv: 'swe',
-  no: 'nor',
-  da: 'dan',
-  fi: 'fin',
-  cs: 'cze',
-  tr: 'tur',
-  ar: 'ara',
-  fa: 'per',
-  he: 'heb',
-  el: 'gre',
-  hu: 'hun',
-  ro: 'rum',
-  uk: 'ukr',
-  ka: 'geo',
-  hr: 'hrv',
-  sr: 'srp',
-  sk: 'slo',
-  sl: 'slv',
-};
-
-function language(lang: string | undefined): string[] {
-  if (!lang || lang.trim() === '') return [];
-  const code = lang.trim().toLowerCase().split(/[-_]/)[0] as string;
-  return [ISO639_2B[code] ?? code];
 }
 
 function license(permissions: XmlElement | undefined): string | undefined {

@@ -19,6 +19,7 @@ import {
 } from '../records/types.js';
 import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
+import { languageCode } from './language-code.js';
 import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
 import { attr, childElements, childText, cleanText, firstChild, textContent, type XmlElement } from './xml-element.js';
 
@@ -98,7 +99,7 @@ function fromCitation(mc: XmlElement | undefined, data: XmlElement | undefined, 
       issue: childText(journalEl, 'JournalIssue', 'Issue'),
     }),
     authors,
-    languages: texts(childElements(article, 'Language')),
+    languages: languages(childElements(article, 'Language')),
     publicationTypes: texts(childElements(firstChild(article, 'PublicationTypeList'), 'PublicationType')),
     mesh: meshHeadings(firstChild(mc, 'MeshHeadingList')),
     chemicals: chemicals(firstChild(mc, 'ChemicalList')),
@@ -140,7 +141,7 @@ function fromBook(doc: XmlElement | undefined, data: XmlElement | undefined, ori
     passages,
     journal: undefined,
     authors: chapterAuthors.length > 0 ? chapterAuthors : authorList(childElements(book, 'AuthorList')),
-    languages: texts(childElements(doc, 'Language')),
+    languages: languages(childElements(doc, 'Language')),
     publicationTypes: [
       ...texts(childElements(doc, 'PublicationType')),
       ...texts(childElements(firstChild(doc, 'PublicationTypeList'), 'PublicationType')),
@@ -326,6 +327,10 @@ function historyDates(history: XmlElement | undefined): Record<string, string> |
     if (status && value && !(status in out)) out[status] = value;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function languages(els: XmlElement[]): string[] {
+  return [...new Set(texts(els).map(languageCode))];
 }
 
 function texts(els: XmlElement[]): string[] {

@@ -326,6 +326,38 @@ sharedTest('known PubMed records: structured abstract, MedlineDate, DeleteCitati
   t.regex(abstract, /η\s+p\s+2/);
   t.regex(abstract, /∑\s+i\s+=\s+1\s+n/);
 
+  // 14 languages, one code each; PubMed's odd "ENG" and "en" are folded into "eng".
+  const languages = new Set<string>();
+  for (const path of files.filter((f) => f.includes('/pubmed-xml'))) {
+    for (const a of articles(await parse(path))) for (const l of a.languages) languages.add(l);
+  }
+  t.deepEqual([...languages].sort(), [
+    'chi',
+    'dut',
+    'eng',
+    'fre',
+    'geo',
+    'ger',
+    'ita',
+    'kor',
+    'nor',
+    'pol',
+    'por',
+    'rus',
+    'spa',
+    'swe',
+    'und',
+  ]);
+
+  // fatcat removed this record's <PMID> on purpose; the PMID still comes from its ArticleIdList.
+  const [noPmid] = articles(await parse(sharedPath('pubmed-xml/fatcat/pubmedsample_no_pmid_2019.xml')));
+  t.is(noPmid?.id, 'pmid:973217');
+  // A real empty answer; a record without title or abstract; a PMID twice in one file.
+  t.deepEqual(await parse(sharedPath('pubmed-xml-more/metapub/pmid_xml/37909814.xml')), []);
+  t.like(articles(await parse(sharedPath('pubmed-xml-more/ncbiutils/no_title_abstract.xml')))[0], { id: 'pmid:33279447', title: '' });
+  const twice = articles(await parse(sharedPath('pubmed-xml-more/tipplerow/pubmed_sample.xml'))).filter((a) => a.pmid === '31383287');
+  t.is(twice.length, 2);
+
   // The same PMID three times in one update file, as versions 1, 2 and 3.
   const versions = articles(await parse(sharedPath('pubmed-xml-more/pmparser/pubmed20n1015.xml.gz')))
     .filter((a) => a.id === 'pmid:31814964')
