@@ -108,11 +108,9 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
     return { line: lcLine, column: lcCol };
   };
 
-  const more = async (): Promise<boolean> => {
-    if (eof) return false;
-    let next: IteratorResult<string>;
+  const pull = async (): Promise<IteratorResult<string>> => {
     try {
-      next = await it.next();
+      return await it.next();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       throw new Fatal(
@@ -122,9 +120,32 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
         err,
       );
     }
+  };
+
+  const more = async (): Promise<boolean> => {
+    if (eof) return false;
+    const next = await pull();
     if (next.done) {
       eof = true;
       return false;
+    }
+    let added = next.value;
+    // A large open record is re-copied on every append: read at least as much again as it holds
+    // (gunzip hands out 16 KB pieces), so copying stays linear in the record size.
+    const held = rec ? base + buf.length - rec.start : 0;
+    if (held > 64 * 1024) {
+      const parts = [added];
+      let length = added.length;
+      while (length < held) {
+        const n = await pull();
+        if (n.done) {
+          eof = true;
+          break;
+        }
+        parts.push(n.value);
+        length += n.value.length;
+      }
+      added = parts.join('');
     }
     // Drop what is behind us, keeping the open record's text.
     const keep = rec ? rec.start - base : pos;
@@ -136,7 +157,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
       throw new Fatal('LITMINE_PARSE_XML', `markup longer than ${MAX_MARKUP_CHARS} characters outside any record`, base + pos);
     }
     locate(base + keep);
-    buf = buf.slice(keep) + next.value;
+    buf = buf.slice(keep) + added;
     base += keep;
     pos -= keep;
     return true;

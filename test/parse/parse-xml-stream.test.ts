@@ -348,3 +348,21 @@ test('inputs: a Node Readable of Buffers, a Readable of strings, an async iterab
   writeFileSync(gz, gzipSync(xml));
   t.deepEqual(ids(await collect(parseXmlStream(createReadStream(gz), gz))), ['pmid:1', 'pmid:2']);
 });
+
+test('records come out one at a time, before the rest of the input has been read', async (t) => {
+  let sent = 0;
+  async function* slowInput(): AsyncGenerator<string> {
+    yield pubmedSet(pubmedRecord('1'), pubmedRecord('2')).replace('</PubmedArticleSet>', '');
+    sent = 1;
+    for (let i = 3; i < 100; i++) {
+      yield pubmedRecord(String(i));
+      sent = i;
+    }
+    yield '</PubmedArticleSet>';
+  }
+  const it = parseXmlStream(slowInput(), 'slow.xml')[Symbol.asyncIterator]();
+  const first = await it.next();
+  t.is(first.value?.kind, 'article');
+  t.true(sent <= 1, `only the first chunk was read (sent ${sent})`);
+  await it.return?.(undefined);
+});
