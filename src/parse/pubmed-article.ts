@@ -71,7 +71,8 @@ function fromCitation(mc: XmlElement | undefined, data: XmlElement | undefined, 
   const passages: Passage[] = [];
   const title = textContent(firstChild(article, 'ArticleTitle'));
   if (title.trim() !== '') passages.push({ id: 'title', kind: 'title', text: title });
-  passages.push(...abstractPassages(article));
+  // OtherAbstract sits in MedlineCitation, beside Article.
+  passages.push(...abstractPassages(article, mc));
   const vernacular = textContent(firstChild(article, 'VernacularTitle'));
   if (vernacular.trim() !== '') passages.push({ id: 'vernacularTitle', kind: 'other', text: vernacular });
 
@@ -124,7 +125,7 @@ function fromBook(doc: XmlElement | undefined, data: XmlElement | undefined, ori
   const title = textContent(articleTitle ?? firstChild(book, 'BookTitle'));
   const passages: Passage[] = [];
   if (title.trim() !== '') passages.push({ id: 'title', kind: 'title', text: title });
-  passages.push(...abstractPassages(doc));
+  passages.push(...abstractPassages(doc, doc));
   const vernacular = textContent(firstChild(doc, 'VernacularTitle'));
   if (vernacular.trim() !== '') passages.push({ id: 'vernacularTitle', kind: 'other', text: vernacular });
 
@@ -224,7 +225,7 @@ function build(parts: {
 }
 
 /** One passage per AbstractText, keeping the structured-abstract Label and NlmCategory. */
-function abstractPassages(parent: XmlElement | undefined): Passage[] {
+function abstractPassages(parent: XmlElement | undefined, otherParent: XmlElement | undefined): Passage[] {
   const out: Passage[] = [];
   for (const abstract of childElements(parent, 'Abstract')) {
     for (const part of childElements(abstract, 'AbstractText')) {
@@ -243,7 +244,7 @@ function abstractPassages(parent: XmlElement | undefined): Passage[] {
   }
   // OtherAbstract: translations and plain-language summaries, kept apart from the abstract proper.
   let other = 0;
-  for (const abstract of childElements(parent, 'OtherAbstract')) {
+  for (const abstract of childElements(otherParent, 'OtherAbstract')) {
     for (const part of childElements(abstract, 'AbstractText')) {
       const text = textContent(part);
       if (text.trim() === '') continue;

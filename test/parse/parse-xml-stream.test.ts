@@ -366,3 +366,19 @@ test('records come out one at a time, before the rest of the input has been read
   t.true(sent <= 1, `only the first chunk was read (sent ${sent})`);
   await it.return?.(undefined);
 });
+
+test('OtherAbstract and VernacularTitle are kept as "other" passages, apart from the abstract', (t) => {
+  const xml = pubmedRecord('11')
+    .replace('</ArticleTitle>', '</ArticleTitle><VernacularTitle>Titre <i>fictif</i>.</VernacularTitle>')
+    .replace('</Article>', '</Article><OtherAbstract Type="Publisher" Language="fre"><AbstractText Label="BUT">Résumé fictif.</AbstractText></OtherAbstract>');
+  const a = pubmedArticle(xml);
+  t.deepEqual(
+    a.passages.map((p) => [p.id, p.kind, p.section, p.text]),
+    [
+      ['title', 'title', undefined, 'Test article 11.'],
+      ['abstract.0', 'abstract', undefined, 'Plain abstract of 11.'],
+      ['otherAbstract.0', 'other', 'BUT', 'Résumé fictif.'],
+      ['vernacularTitle', 'other', undefined, 'Titre fictif.'],
+    ],
+  );
+});

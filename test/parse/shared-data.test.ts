@@ -191,6 +191,20 @@ function checkPubmed(t: ExecutionContext, name: string, text: string, arts: Arti
       abstracts,
       `${label}: abstract`,
     );
+    const vernacular = textOf(elements(rec, 'VernacularTitle')[0] ?? '');
+    t.is(
+      a.passages.find((p) => p.id === 'vernacularTitle')?.text,
+      nonBlank(vernacular) ? vernacular : undefined,
+      `${label}: vernacular title`,
+    );
+    const others = elements(rec, 'OtherAbstract')
+      .flatMap((ab) => elements(ab, 'AbstractText').map(textOf))
+      .filter(nonBlank);
+    t.deepEqual(
+      a.passages.filter((p) => p.id.startsWith('otherAbstract.')).map((p) => p.text),
+      others,
+      `${label}: other abstracts`,
+    );
     const labels = elements(rec, 'Abstract')
       .flatMap((ab) => [...ab.matchAll(/<AbstractText(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/AbstractText>/g)])
       .filter((m) => nonBlank(textOf(m[2] ?? '')))
