@@ -191,7 +191,9 @@ function checkPubmed(t: ExecutionContext, name: string, text: string, arts: Arti
       abstracts,
       `${label}: abstract`,
     );
-    const vernacular = textOf(elements(rec, 'VernacularTitle')[0] ?? '');
+    // Article/VernacularTitle (a JabRef test file also puts one in MedlineJournalInfo, which is not a title of the article).
+    const scope = elements(rec, 'Article')[0] ?? elements(rec, 'BookDocument')[0] ?? '';
+    const vernacular = textOf(elements(scope, 'VernacularTitle')[0] ?? '');
     t.is(
       a.passages.find((p) => p.id === 'vernacularTitle')?.text,
       nonBlank(vernacular) ? vernacular : undefined,
