@@ -73,29 +73,40 @@ def chunks(labels):
     return out
 
 
+_MEMO = {}
+
+
+def predict_typed(engine, sents_words, max_len, batch_tokens):
+    """Typed word-level predictions (first sub-token argmax); memoised per sentence so that corpora sharing
+    sentences (BC5CDR chem/disease test files) run the model once."""
+    import random
+    todo = [ws for ws in sents_words if tuple(ws) not in _MEMO]
+    prefill_pieces(engine.tok, [w for ws in todo for w in ws])
+    items = []  # (todo index, input_ids, first-word index per token)
+    for si, words in enumerate(todo):
+        for ids, first in encode_words(engine.tok, words, max_len):
+            items.append((si, ids, first))
+    pred = [["O"] * len(w) for w in todo]
+    batches = length_batches([len(x[1]) for x in items], batch_tokens, 128, random.Random(0), shuffle=False)
+    for b in batches:
+        am = engine.logits([items[i][1] for i in b]).argmax(-1)
+        for row, i in enumerate(b):
+            si, ids, first = items[i]
+            for tpos, wi in enumerate(first):
+                if wi >= 0:
+                    pred[si][wi] = engine.id2label[int(am[row, tpos])]
+    for ws, p in zip(todo, pred):
+        _MEMO[tuple(ws)] = p
+    return [_MEMO[tuple(ws)] for ws in sents_words]
+
+
 def evaluate(engine, corpus, split="test", max_len=128, limit=0, batch_tokens=8192):
     rel, types = NER_EVAL[corpus]
     sents = read_conll(data_root() / rel.format(split=split))
     if limit:
         sents = sents[:limit]
-    prefill_pieces(engine.tok, [w for ws, _ in sents for w in ws])
-    items = []  # (sent index, input_ids, first-word index per token)
-    for si, (words, _) in enumerate(sents):
-        for ids, first in encode_words(engine.tok, words, max_len):
-            items.append((si, ids, first))
-    pred = [["O"] * len(w) for w, _ in sents]
-    import random
-    batches = length_batches([len(x[1]) for x in items], batch_tokens, 128, random.Random(0), shuffle=False)
-    for b in batches:
-        lg = engine.logits([items[i][1] for i in b])
-        am = lg.argmax(-1)
-        for row, i in enumerate(b):
-            si, ids, first = items[i]
-            for tpos, wi in enumerate(first):
-                if wi >= 0:
-                    lab = engine.id2label[int(am[row, tpos])]
-                    if lab != "O" and lab.split("-", 1)[1] in types:
-                        pred[si][wi] = lab[0]
+    typed = predict_typed(engine, [w for w, _ in sents], max_len, batch_tokens)
+    pred = [[l[0] if l != "O" and l.split("-", 1)[1] in types else "O" for l in p] for p in typed]
     tp = fp = fn = 0
     for (words, gold), p in zip(sents, pred):
         g = [l[0] if l != "O" else "O" for l in gold]
