@@ -1,0 +1,68 @@
+/**
+ * Helpers for the integration tier's pipeline tests: a data directory with a config file naming
+ * unique topics and index prefix, the `litmine` command as a child process (as operators run it),
+ * and the real XML subsets the tests feed in.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueSuffix } from '../log/log-contract.js';
+import { repoRoot, sharedPath } from '../helpers/shared-data.js';
+
+export const BIN = join(repoRoot, 'bin', 'litmine.js');
+
+/** ~195 real PubMed records (with a DeleteCitation) and 8 PMC full texts. */
+export const SMALL_XML = () => [sharedPath('pubmed-xml'), sharedPath('pmc-jats')];
+
+export interface TestSetup {
+  dir: string;
+  config: string;
+  suffix: string;
+  topics: { articles: string; annotations: string; entities: string; relations: string; deadLetters: string };
+}
+
+export function setupDataDir(extra: Record<string, unknown> = {}): TestSetup {
+  const suffix = uniqueSuffix();
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-it-'));
+  const topics = {
+    articles: `it.${suffix}.articles`,
+    annotations: `it.${suffix}.annotations`,
+    entities: `it.${suffix}.entities`,
+    relations: `it.${suffix}.relations`,
+    deadLetters: `it.${suffix}.dead-letters`,
+  };
+  const config = join(dir, 'litmine.config.json');
+  writeFileSync(config, JSON.stringify({ topics, ...extra }, null, 2));
+  return { dir, config, suffix, topics };
+}
+
+export interface Child {
+  process: ChildProcess;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+export function startLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  child.stdout!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { process: child, stderr: () => err, exit };
+}
+
+export async function runLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  const child = startLitmine(args, env);
+  const code = await child.exit;
+  return { code, output: child.stderr() };
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
