@@ -40,22 +40,24 @@ export function setupDataDir(extra: Record<string, unknown> = {}): TestSetup {
 export interface Child {
   process: ChildProcess;
   stderr: () => string;
+  stdout: () => string;
   exit: Promise<number | null>;
 }
 
 export function startLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
+  let out = '';
   child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { process: child, stderr: () => err, exit };
+  child.stdout!.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { process: child, stderr: () => err, stdout: () => out, exit };
 }
 
-export async function runLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+export async function runLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string; stdout: string }> {
   const child = startLitmine(args, env);
   const code = await child.exit;
-  return { code, output: child.stderr() };
+  return { code, output: `${child.stdout()}\n${child.stderr()}`, stdout: child.stdout() };
 }
 
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
