@@ -58,7 +58,14 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
           out.push(deadLetter(topics.deadLetters, err, message));
         }
       }
-      const annotated = await annotateIsolating(articles, annotator, context.heartbeat);
+      // Model time can exceed the group's session timeout: keep the membership alive meanwhile.
+      const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3000);
+      let annotated: Annotated[];
+      try {
+        annotated = await annotateIsolating(articles, annotator, context.heartbeat);
+      } finally {
+        clearInterval(beat);
+      }
       let mentions = 0;
       let relations = 0;
       let deadLetters = out.filter((m) => m.topic === topics.deadLetters).length;

@@ -8,18 +8,21 @@ import type { LitmineConfig } from '../src/config/config-schema.js';
 import type { TopicSpec } from '../src/log/log.js';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
+// A long PMC full text is a few hundred kB of JSON; its annotation (sentences, mentions) several MB.
+const LARGE_RECORDS = 32 * 1024 * 1024;
 
 export function topicSpecs(config: Pick<LitmineConfig, 'topics' | 'log'>, partitions = config.log.kafka.partitions): TopicSpec[] {
   const t = config.topics;
   return [
     // Latest version of every article, forever: the source of replays when a model is promoted.
-    { name: t.articles, partitions, cleanup: 'compact' },
+    { name: t.articles, partitions, cleanup: 'compact', maxMessageBytes: LARGE_RECORDS },
     // Latest annotation per document (a replay with a new model overwrites by key).
-    { name: t.annotations, partitions, cleanup: 'compact' },
+    { name: t.annotations, partitions, cleanup: 'compact', maxMessageBytes: LARGE_RECORDS },
     // Mention and relation streams for knowledge graphs: time-retained, keyed by entity / relation.
-    { name: t.entities, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS },
-    { name: t.relations, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS },
+    // One produce carries a whole batch's mentions per partition: allow large record batches too.
+    { name: t.entities, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
+    { name: t.relations, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
     // Dead letters are kept long enough to inspect and replay.
-    { name: t.deadLetters, partitions: 1, cleanup: 'delete', retentionMs: 4 * WEEK_MS },
+    { name: t.deadLetters, partitions: 1, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
   ];
 }

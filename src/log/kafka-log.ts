@@ -134,6 +134,7 @@ export class KafkaLog implements Log {
           configEntries: [
             { name: 'cleanup.policy', value: s.cleanup },
             ...(s.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+            ...(s.maxMessageBytes !== undefined ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
           ],
         })),
       });

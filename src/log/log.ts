@@ -14,6 +14,8 @@ export interface TopicSpec {
   cleanup: 'delete' | 'compact';
   /** Retention for cleanup 'delete' (ms); -1 keeps forever. */
   retentionMs?: number;
+  /** Largest record the topic accepts (Kafka max.message.bytes); full texts and their annotations exceed 1 MB. */
+  maxMessageBytes?: number;
 }
 
 export interface OutMessage {
