@@ -36,7 +36,7 @@ export async function openDailyJob(context: CommandContext): Promise<DailyJob> {
   const store = await openStore(config);
   let annotator: Annotator;
   try {
-    annotator = await openAnnotator(config, context.installDir);
+    annotator = await openAnnotator(config, context.installDir, io.err);
   } catch (err) {
     await store.close();
     await log.close();

@@ -5,9 +5,9 @@
  *
  *   const log = await openLog(config);  const store = await openStore(config);
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { LitmineConfig } from '../config/config-schema.js';
+import { defaultConfig, type LitmineConfig } from '../config/config-schema.js';
 import { LitmineError } from '../errors.js';
 import type { Log } from '../log/log.js';
 import type { Annotator } from '../nlp/annotator.js';
@@ -45,8 +45,13 @@ export function modelDirs(config: LitmineConfig, installDir: string): { ner: str
   return { ner: at(config.models.ner), re: config.models.re ? at(config.models.re) : null };
 }
 
-export async function openAnnotator(config: LitmineConfig, installDir: string): Promise<Annotator> {
+export async function openAnnotator(config: LitmineConfig, installDir: string, warn: (line: string) => void = () => {}): Promise<Annotator> {
   const dirs = modelDirs(config, installDir);
+  if (dirs.re && !existsSync(dirs.re) && config.models.re === defaultConfig.models.re) {
+    // The default relation model is optional; one configured explicitly must exist.
+    warn(`litmine: no relation model at ${dirs.re}; annotating entities only`);
+    dirs.re = null;
+  }
   try {
     const { createOnnxAnnotator } = await import('../nlp/onnx-annotator.js');
     return await createOnnxAnnotator({

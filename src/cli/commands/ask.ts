@@ -21,7 +21,7 @@ export const askCommand: Command = {
     }
     let entities: { text: string; type: string }[] = [];
     if (!values['no-ner']) {
-      const annotator = await openAnnotator(config, context.installDir);
+      const annotator = await openAnnotator(config, context.installDir, io.err);
       try {
         const [result] = await annotator.annotate([{ text: question }]);
         entities = (result?.mentions ?? []).map((m) => ({ text: question.slice(m.start, m.end), type: m.type }));

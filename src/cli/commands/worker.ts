@@ -32,7 +32,7 @@ export const workerCommand: Command = {
       await log.ensureTopics(topicSpecs(config));
       io.err(`worker ${workerId}: ${stage} on the ${config.log.kind} log${untilIdle ? ' (until idle)' : ' (until SIGTERM)'}`);
       if (stage === 'annotate') {
-        const annotator = await openAnnotator(config, context.installDir);
+        const annotator = await openAnnotator(config, context.installDir, io.err);
         const progress = new Progress(io, `worker ${workerId} annotate`, { unit: 'articles' });
         try {
           const result = await runAnnotate({ log, annotator, topics: config.topics, untilIdle, signal, workerId, maxBatchSize, onBatch: (s) => progress.tick(s.articles) });
