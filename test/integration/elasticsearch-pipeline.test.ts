@@ -81,6 +81,32 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
       const counts = await after.counts();
       t.is(counts.articles, status.articles - 1);
       t.true(counts.sentences < status.sentences);
+
+      // A reprocess fills a new index set and swaps the aliases while queries keep answering.
+      let answering = true;
+      let queries = 0;
+      const failures: string[] = [];
+      const querying = (async () => {
+        while (answering) {
+          try {
+            const c = await after.counts();
+            if (c.articles !== counts.articles) failures.push(`saw ${c.articles} articles mid-reprocess`);
+            queries++;
+          } catch (err) {
+            failures.push(String(err));
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      const reprocess = await runLitmine(['reprocess', ...base, '--set', 'r2'], env);
+      answering = false;
+      await querying;
+      t.is(reprocess.code, 0, reprocess.output);
+      t.regex(reprocess.stdout, /aliases now point at index set r2/);
+      t.deepEqual(failures, []);
+      t.true(queries > 0);
+      await after.refresh();
+      t.deepEqual(await after.counts(), counts, 'the new set holds the same documents');
     } finally {
       await after.close();
     }

@@ -6,6 +6,7 @@ import { evalCommand } from './eval.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { relationsCommand } from './relations.js';
+import { reprocessCommand } from './reprocess.js';
 import { runCommand } from './run.js';
 import { scheduleCommand } from './schedule.js';
 import { schemasCommand } from './schemas.js';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   ingestCommand,
   workerCommand,
   scheduleCommand,
+  reprocessCommand,
   searchCommand,
   relationsCommand,
   facetsCommand,
