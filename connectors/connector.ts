@@ -41,7 +41,4 @@ export interface CursorStore {
 }
 
 /** Parses one XML document (PubMed set, update file, JATS, pmc-articleset) as a stream of records. */
-export type XmlStreamParser = (
-  input: NodeJS.ReadableStream | AsyncIterable<Buffer | string>,
-  name: string,
-) => AsyncIterable<ParsedRecord>;
+export type XmlStreamParser = (input: NodeJS.ReadableStream | AsyncIterable<Buffer | string>, name: string) => AsyncIterable<ParsedRecord>;

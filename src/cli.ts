@@ -8,7 +8,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CliIO, Command, CommandOptions } from './cli/command.js';
+import type { CliIO, CommandOptions } from './cli/command.js';
 import { commands } from './cli/commands/index.js';
 import { loadConfig } from './config/load-config.js';
 import { LitmineError, asLitmineError } from './errors.js';
@@ -110,7 +110,7 @@ function helpText(): string {
     '',
     'global options: --data-dir DIR (default ./data, or $LITMINE_DATA_DIR), --config FILE,',
     '                --log embedded|kafka, --store embedded|elasticsearch',
-    '`litmine <command> --help` shows a command\'s options.',
+    "`litmine <command> --help` shows a command's options.",
   ].join('\n');
 }
 

@@ -6,6 +6,8 @@
 import { ERROR_CODES } from './errors.js';
 
 export function errorTable(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, { retriable, summary }]) => `| \`${code}\` | ${retriable ? 'yes' : 'no'} | ${summary} |`);
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, { retriable, summary }]) => `| \`${code}\` | ${retriable ? 'yes' : 'no'} | ${summary} |`,
+  );
   return ['| code | retriable | meaning |', '|---|---|---|', ...rows].join('\n');
 }

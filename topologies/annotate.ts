@@ -104,7 +104,10 @@ async function annotateIsolating(
 ): Promise<Annotated[]> {
   if (items.length === 0) return [];
   try {
-    const annotations = await annotateArticles(items.map((i) => i.article), annotator);
+    const annotations = await annotateArticles(
+      items.map((i) => i.article),
+      annotator,
+    );
     return annotations.map((annotation, i) => ({ annotation, message: items[i]!.message }));
   } catch (err) {
     if (isRetriable(err) || items.length === 1) {
@@ -128,6 +131,17 @@ async function annotateIsolating(
 
 function deadLetter(topic: string, err: unknown, message: LogMessage): OutMessage {
   const base = asLitmineError(err, 'LITMINE_ANNOTATE');
-  const wrapped = new LitmineError(base.code, `record ${message.key} (${message.topic}/${message.partition}@${message.offset}): ${base.message}`, { cause: err });
-  return deadLetterMessage(topic, 'annotate', wrapped, { topic: message.topic, partition: message.partition, offset: message.offset }, message.key, message.value);
+  const wrapped = new LitmineError(
+    base.code,
+    `record ${message.key} (${message.topic}/${message.partition}@${message.offset}): ${base.message}`,
+    { cause: err },
+  );
+  return deadLetterMessage(
+    topic,
+    'annotate',
+    wrapped,
+    { topic: message.topic, partition: message.partition, offset: message.offset },
+    message.key,
+    message.value,
+  );
 }

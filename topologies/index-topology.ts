@@ -54,7 +54,9 @@ export async function runIndex(options: IndexTopologyOptions): Promise<ProcessRe
         const item = ops.find((o) => o.op === rejected.op);
         const message = item?.message;
         const err = new LitmineError('LITMINE_STORE_REJECTED', `record ${message?.key ?? '?'}: ${rejected.reason}`);
-        out.push(deadLetterMessage(topics.deadLetters, 'index', err, message ? source(message) : {}, message?.key ?? null, message?.value ?? null));
+        out.push(
+          deadLetterMessage(topics.deadLetters, 'index', err, message ? source(message) : {}, message?.key ?? null, message?.value ?? null),
+        );
       }
       options.onBatch?.({
         upserts: ops.filter((o) => o.op.op === 'upsertArticle').length,

@@ -92,7 +92,14 @@ function toMessage(record: ParsedRecord, topics: LitmineConfig['topics']): OutMe
       'LITMINE_RECORD_INVALID',
       `${origin?.file ?? '?'}: record ${record.index} (${record.article.id}): ${problems.slice(0, 5).join('; ')}`,
     );
-    return deadLetterMessage(topics.deadLetters, 'ingest', err, { file: origin?.file, index: record.index }, record.article.id, JSON.stringify(record.article));
+    return deadLetterMessage(
+      topics.deadLetters,
+      'ingest',
+      err,
+      { file: origin?.file, index: record.index },
+      record.article.id,
+      JSON.stringify(record.article),
+    );
   }
   if (record.kind === 'delete') return tombstoneMessage(topics.articles, record.delete.id, 'litmine.article-delete');
   const file = /^([^:]+):/.exec(record.error.message)?.[1];

@@ -51,19 +51,31 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
           validateRecord(article);
           articles.push(article);
         } catch (err) {
-          out.push(deadLetterMessage(topics.deadLetters, 'reprocess', err, { topic: m.topic, partition: m.partition, offset: m.offset }, m.key, m.value));
+          out.push(
+            deadLetterMessage(
+              topics.deadLetters,
+              'reprocess',
+              err,
+              { topic: m.topic, partition: m.partition, offset: m.offset },
+              m.key,
+              m.value,
+            ),
+          );
         }
       }
       const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3000);
       try {
         const annotations = await annotateArticles(articles, annotator);
-        articles.forEach((article, i) => ops.push({ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation: annotations[i]! }));
+        articles.forEach((article, i) =>
+          ops.push({ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation: annotations[i]! }),
+        );
       } finally {
         clearInterval(beat);
       }
       const result = await target.apply(ops);
       for (const r of result.rejected) {
-        const key = r.op.op === 'deleteArticle' ? r.op.documentId : r.op.op === 'upsertArticle' ? r.op.article.id : r.op.annotation.documentId;
+        const key =
+          r.op.op === 'deleteArticle' ? r.op.documentId : r.op.op === 'upsertArticle' ? r.op.article.id : r.op.annotation.documentId;
         out.push(deadLetterMessage(topics.deadLetters, 'reprocess', new Error(r.reason), {}, key, null));
       }
       options.onBatch?.(articles.length);

@@ -17,6 +17,7 @@ export interface RunWindowResult {
   counts?: SourceCounts;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a day with nothing to report may return nothing
 export type RunWindow = (day: string, context: { signal: AbortSignal }) => Promise<RunWindowResult | void>;
 
 export interface ScheduleOptions {
@@ -37,10 +38,7 @@ export interface ScheduleOptions {
   onRun?: (run: ScheduleRun) => void;
 }
 
-export type ScheduleOutcome =
-  | { status: 'ran'; run: ScheduleRun }
-  | { status: 'up-to-date' }
-  | { status: 'locked'; error: LitmineError };
+export type ScheduleOutcome = { status: 'ran'; run: ScheduleRun } | { status: 'up-to-date' } | { status: 'locked'; error: LitmineError };
 
 export interface Schedule {
   task: ScheduledTask;

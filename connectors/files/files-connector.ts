@@ -103,4 +103,3 @@ function parseCursor(text: string | null): FilesCursor | null {
     return null;
   }
 }
-

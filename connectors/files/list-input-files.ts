@@ -46,7 +46,14 @@ function expandGlob(pattern: string): string[] {
   const rest = parts.slice(firstWild).join('/');
   if (!existsSync(base)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${pattern}: ${base} does not exist`);
   const re = globToRegExp(rest);
-  const matches = walk(base).filter((file) => re.test(file.slice(base.length + 1).split(sep).join('/')));
+  const matches = walk(base).filter((file) =>
+    re.test(
+      file
+        .slice(base.length + 1)
+        .split(sep)
+        .join('/'),
+    ),
+  );
   if (matches.length === 0) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${pattern}: no file matches`);
   return matches;
 }

@@ -14,7 +14,7 @@ export function textMiningLicence(licence: string | undefined): LicenceClass | n
   if (/publicdomain\/zero|\bcc0\b|cc-zero/.test(l)) return 'cc0';
   if (/publicdomain\/mark|public domain/.test(l)) return 'public-domain';
   const url = /creativecommons\.org\/licenses\/([a-z-]+)/.exec(l)?.[1];
-  const words = /creative commons\s+(attribution[\w\s-]*)/.exec(l)?.[1] ?? (/\bcc[ -]by([ -](nc|nd|sa))*/.exec(l)?.[0] ?? '');
+  const words = /creative commons\s+(attribution[\w\s-]*)/.exec(l)?.[1] ?? /\bcc[ -]by([ -](nc|nd|sa))*/.exec(l)?.[0] ?? '';
   const kind = url ?? words;
   if (kind) {
     if (/nc|non-?commercial/.test(kind)) return 'cc-by-nc';

@@ -72,8 +72,7 @@ export class EutilsWindowConnector implements Connector {
     assertDay(since, 'since');
     assertDay(until, 'until');
     if (since > until) throw new LitmineError('LITMINE_USAGE', `since ${since} is after until ${until}`);
-    const start =
-      saved && saved.db === db && saved.term === term && saved.since === since && saved.until === until ? saved : null;
+    const start = saved && saved.db === db && saved.term === term && saved.since === since && saved.until === until ? saved : null;
 
     const plan: EutilsWindow[] = [];
     if (start) {
@@ -88,13 +87,7 @@ export class EutilsWindowConnector implements Connector {
   }
 
   /** Delivers one window, splitting it while it is too big; `from` skips records already delivered. */
-  private async *window(
-    w: EutilsWindow,
-    since: string,
-    until: string,
-    from: number,
-    signal?: AbortSignal,
-  ): AsyncIterable<ArticleBatch> {
+  private async *window(w: EutilsWindow, since: string, until: string, from: number, signal?: AbortSignal): AsyncIterable<ArticleBatch> {
     if (signal?.aborted) return;
     const limit = this.options.windowLimit ?? ESEARCH_LIMIT;
     let search = await this.search(w, signal);

@@ -45,7 +45,11 @@ export function modelDirs(config: LitmineConfig, installDir: string): { ner: str
   return { ner: at(config.models.ner), re: config.models.re ? at(config.models.re) : null };
 }
 
-export async function openAnnotator(config: LitmineConfig, installDir: string, warn: (line: string) => void = () => {}): Promise<Annotator> {
+export async function openAnnotator(
+  config: LitmineConfig,
+  installDir: string,
+  warn: (line: string) => void = () => {},
+): Promise<Annotator> {
   const dirs = modelDirs(config, installDir);
   if (dirs.re && !existsSync(dirs.re) && config.models.re === defaultConfig.models.re) {
     // The default relation model is optional; one configured explicitly must exist.
@@ -63,6 +67,10 @@ export async function openAnnotator(config: LitmineConfig, installDir: string, w
     });
   } catch (err) {
     if (err instanceof LitmineError) throw err;
-    throw new LitmineError('LITMINE_MODEL_LOAD', `cannot load the models (${dirs.ner}, ${dirs.re ?? 'no RE model'}): ${(err as Error).message}`, { cause: err });
+    throw new LitmineError(
+      'LITMINE_MODEL_LOAD',
+      `cannot load the models (${dirs.ner}, ${dirs.re ?? 'no RE model'}): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

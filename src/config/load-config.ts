@@ -17,7 +17,14 @@ export type ConfigOverrides = { [key: string]: unknown };
 const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }> = {
   LITMINE_DATA_DIR: { path: 'dataDir' },
   LITMINE_LOG: { path: 'log.kind' },
-  LITMINE_KAFKA_BROKERS: { path: 'log.kafka.brokers', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  LITMINE_KAFKA_BROKERS: {
+    path: 'log.kafka.brokers',
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  },
   LITMINE_KAFKA_CLIENT_ID: { path: 'log.kafka.clientId' },
   LITMINE_KAFKA_SSL: { path: 'log.kafka.ssl', parse: parseBoolean },
   LITMINE_KAFKA_SASL_MECHANISM: { path: 'log.kafka.sasl.mechanism' },
@@ -44,12 +51,7 @@ const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }
 };
 
 /** Paths whose values are secrets: never printed. */
-export const SECRET_PATHS = [
-  'log.kafka.sasl.password',
-  'store.elasticsearch.apiKey',
-  'store.elasticsearch.password',
-  'ncbi.apiKey',
-];
+export const SECRET_PATHS = ['log.kafka.sasl.password', 'store.elasticsearch.apiKey', 'store.elasticsearch.password', 'ncbi.apiKey'];
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;

@@ -86,7 +86,7 @@ export class OnnxSession {
     const outName = this.session.outputNames.includes('logits') ? 'logits' : this.session.outputNames[0]!;
     const results = await this.session.run(feeds, [outName]);
     const out = results[outName];
-    if (!out || out.type !== 'float32') {
+    if (out?.type !== 'float32') {
       throw new LitmineError('LITMINE_MODEL_SHAPE', `${this.path}: output "${outName}" is ${out?.type ?? 'missing'}, expected float32`);
     }
     const data = out.data as Float32Array;

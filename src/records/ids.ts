@@ -27,14 +27,7 @@ export function sentenceId(annotationId: string, passageId: string, start: numbe
   return `${annotationId}/s/${passageId}/${start}`;
 }
 
-export function mentionId(
-  annotationId: string,
-  passageId: string,
-  start: number,
-  end: number,
-  type: string,
-  modelVersion: string,
-): string {
+export function mentionId(annotationId: string, passageId: string, start: number, end: number, type: string, modelVersion: string): string {
   return `m-${digest(annotationId, passageId, start, end, type, modelVersion)}`;
 }
 

@@ -14,16 +14,16 @@ export interface AnnotateOptions {
   now?: () => Date;
 }
 
-export async function annotateArticles(
-  articles: Article[],
-  annotator: Annotator,
-  options: AnnotateOptions = {},
-): Promise<Annotation[]> {
+export async function annotateArticles(articles: Article[], annotator: Annotator, options: AnnotateOptions = {}): Promise<Annotation[]> {
   const now = options.now ?? (() => new Date());
   const models = annotator.models;
   const modelVersion = modelVersionHash(models.re ? [models.ner, models.re] : [models.ner]);
 
-  const perArticle = articles.map((article) => ({ article, annId: annotationId(article.id, article.version), sentences: splitArticle(article) }));
+  const perArticle = articles.map((article) => ({
+    article,
+    annId: annotationId(article.id, article.version),
+    sentences: splitArticle(article),
+  }));
   const flat = perArticle.flatMap((a) => a.sentences.map((s) => ({ text: s.text })));
   const results = flat.length > 0 ? await annotator.annotate(flat) : [];
 
@@ -44,13 +44,30 @@ export async function annotateArticles(
         const text = s.text.slice(m.start, m.end);
         const id = mentionId(annId, s.passageId, start, end, m.type, modelVersion);
         ids.push(id);
-        mentions.push({ id, sentenceId: sId, passageId: s.passageId, start, end, text, type: m.type, score: round(m.score), key: entityKey(m.type, text) });
+        mentions.push({
+          id,
+          sentenceId: sId,
+          passageId: s.passageId,
+          start,
+          end,
+          text,
+          type: m.type,
+          score: round(m.score),
+          key: entityKey(m.type, text),
+        });
       }
       for (const r of result.relations) {
         const subjectId = ids[r.subject];
         const objectId = ids[r.object];
         if (!subjectId || !objectId || subjectId === objectId) continue;
-        relations.push({ id: relationId(subjectId, objectId, r.type, modelVersion), type: r.type, subjectId, objectId, sentenceId: sId, score: round(r.score) });
+        relations.push({
+          id: relationId(subjectId, objectId, r.type, modelVersion),
+          type: r.type,
+          subjectId,
+          objectId,
+          sentenceId: sId,
+          score: round(r.score),
+        });
       }
     }
     return {

@@ -34,6 +34,11 @@ export function deadLetterMessage(
     topic,
     key,
     value: Buffer.from(JSON.stringify(record)),
-    headers: { 'litmine.schema': record.schema, 'litmine.schema-version': String(SCHEMA_VERSION), 'litmine.stage': stage, 'litmine.error-code': e.code },
+    headers: {
+      'litmine.schema': record.schema,
+      'litmine.schema-version': String(SCHEMA_VERSION),
+      'litmine.stage': stage,
+      'litmine.error-code': e.code,
+    },
   };
 }

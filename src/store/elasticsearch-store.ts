@@ -12,14 +12,7 @@ import { Client, SniffingTransport, type estypes } from '@elastic/elasticsearch'
 type ClientOptions = ConstructorParameters<typeof Client>[0];
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
-import {
-  INDEX_KINDS,
-  type IndexKind,
-  TEMPLATE_VERSION,
-  aliasName,
-  indexName,
-  indexTemplates,
-} from './elasticsearch-mappings.js';
+import { INDEX_KINDS, type IndexKind, TEMPLATE_VERSION, aliasName, indexName, indexTemplates } from './elasticsearch-mappings.js';
 import { questionTerms, searchPhrases } from './query-terms.js';
 import type {
   ApplyResult,
@@ -39,16 +32,7 @@ import type {
   StoreCounts,
   StoreOp,
 } from './store.js';
-import {
-  articleTexts,
-  dateBound,
-  journalKeys,
-  journalName,
-  normKey,
-  normText,
-  pmidOf,
-  publishedDate,
-} from './store-fields.js';
+import { articleTexts, dateBound, journalKeys, journalName, normKey, normText, pmidOf, publishedDate } from './store-fields.js';
 import { type DocState, decideAnnotation, decideArticle, invalidReason } from './version-rules.js';
 
 export interface ElasticsearchStoreOptions {
@@ -286,7 +270,10 @@ export class ElasticsearchStore implements SearchStore {
         const article = decision.article;
         if (decision.clearsDelete) state.deleted = null;
         const v = state.annotationVersion;
-        if (v !== null && ((decision.dropAnnotations === 'older' && v < article.version) || (decision.dropAnnotations === 'other' && v !== article.version))) {
+        if (
+          v !== null &&
+          ((decision.dropAnnotations === 'older' && v < article.version) || (decision.dropAnnotations === 'other' && v !== article.version))
+        ) {
           dropAnnotations(docId, state);
         }
         state.article = { version: article.version, fullText: article.fullText, source: article.source };
@@ -354,9 +341,7 @@ export class ElasticsearchStore implements SearchStore {
   }
 
   async #readStates(docIds: string[]): Promise<Map<string, StateDoc>> {
-    const res = await this.#call('read document states', () =>
-      this.client.mget<StateDoc>({ index: this.#names.state, ids: docIds }),
-    );
+    const res = await this.#call('read document states', () => this.client.mget<StateDoc>({ index: this.#names.state, ids: docIds }));
     const states = new Map<string, StateDoc>();
     for (const [i, d] of res.docs.entries()) {
       const id = docIds[i]!;
@@ -465,7 +450,10 @@ export class ElasticsearchStore implements SearchStore {
 
   async getArticle(documentId: string): Promise<Article | null> {
     const res = await this.#call('get article', () =>
-      this.client.get<{ article: Article }>({ index: this.#names.articles, id: documentId, _source_includes: ['article'] }, { ignore: [404] }),
+      this.client.get<{ article: Article }>(
+        { index: this.#names.articles, id: documentId, _source_includes: ['article'] },
+        { ignore: [404] },
+      ),
     );
     return res.found && res._source ? res._source.article : null;
   }
@@ -519,12 +507,7 @@ export class ElasticsearchStore implements SearchStore {
     };
   }
 
-  async #searchSentences(
-    phrases: string[],
-    filters: estypes.QueryDslQueryContainer[],
-    limit: number,
-    from: number,
-  ): Promise<SearchResult> {
+  async #searchSentences(phrases: string[], filters: estypes.QueryDslQueryContainer[], limit: number, from: number): Promise<SearchResult> {
     const filter: estypes.QueryDslQueryContainer[] = [];
     if (filters.length) {
       // Article-level filters: the candidate articles (matching the text too, since a sentence
@@ -597,7 +580,9 @@ export class ElasticsearchStore implements SearchStore {
     if (query.subject) filter.push(entityQuery(query.subject, 'subject'));
     if (query.object) filter.push(entityQuery(query.object, 'object'));
     if (query.entity) {
-      filter.push({ bool: { should: [entityQuery(query.entity, 'subject'), entityQuery(query.entity, 'object')], minimum_should_match: 1 } });
+      filter.push({
+        bool: { should: [entityQuery(query.entity, 'subject'), entityQuery(query.entity, 'object')], minimum_should_match: 1 },
+      });
     }
     const topText = (field: string) => ({ terms: { field, size: 1, order: [{ _count: 'desc' as const }, { _key: 'asc' as const }] } });
     const res = await this.#call('query relations', () =>
@@ -622,7 +607,18 @@ export class ElasticsearchStore implements SearchStore {
                 top_hits: {
                   size: perGroup,
                   sort: [{ score: 'desc' }, { relationId: 'asc' }],
-                  _source: ['relationId', 'documentId', 'sentenceId', 'sentence', 'score', 'type', 'subjectKey', 'subjectType', 'objectKey', 'objectType'],
+                  _source: [
+                    'relationId',
+                    'documentId',
+                    'sentenceId',
+                    'sentence',
+                    'score',
+                    'type',
+                    'subjectKey',
+                    'subjectType',
+                    'objectKey',
+                    'objectType',
+                  ],
                 },
               },
             },
@@ -724,10 +720,7 @@ export class ElasticsearchStore implements SearchStore {
         query: {
           function_score: {
             query: { match: { text: { query: terms.join(' '), operator: 'or' } } },
-            functions: [
-              { weight: 1 },
-              ...entities.map((e) => ({ filter: { term: { mentionTexts: e } }, weight: 1 })),
-            ],
+            functions: [{ weight: 1 }, ...entities.map((e) => ({ filter: { term: { mentionTexts: e } }, weight: 1 }))],
             score_mode: 'sum',
             boost_mode: 'multiply',
           },
@@ -753,12 +746,7 @@ export class ElasticsearchStore implements SearchStore {
 
   async counts(): Promise<StoreCounts> {
     const n = async (kind: IndexKind) => (await this.#call(`count ${kind}`, () => this.client.count({ index: this.#names[kind] }))).count;
-    const [articles, sentences, mentions, relations] = await Promise.all([
-      n('articles'),
-      n('sentences'),
-      n('mentions'),
-      n('relations'),
-    ]);
+    const [articles, sentences, mentions, relations] = await Promise.all([n('articles'), n('sentences'), n('mentions'), n('relations')]);
     return { articles, sentences, mentions, relations };
   }
 
@@ -1104,13 +1092,18 @@ function clampLimit(n: number | undefined, fallback: number): number {
 
 function sanitize(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
-  if (!s || s.startsWith('-') || s.startsWith('_')) throw new LitmineError('LITMINE_CONFIG', `not a usable index name part: ${JSON.stringify(name)}`);
+  if (!s || s.startsWith('-') || s.startsWith('_'))
+    throw new LitmineError('LITMINE_CONFIG', `not a usable index name part: ${JSON.stringify(name)}`);
   return s;
 }
 
 /** An error's type and reason, never its request (which may carry credentials in headers). */
 function describe(err: unknown): string {
-  const e = err as { name?: string; message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string } } } };
+  const e = err as {
+    name?: string;
+    message?: string;
+    meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string } } };
+  };
   const body = e.meta?.body?.error;
   if (body?.type) return `${e.meta?.statusCode ?? ''} ${body.type}: ${body.reason ?? ''}`.trim();
   return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;

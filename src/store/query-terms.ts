@@ -41,9 +41,12 @@ export function searchPhrases(text: string): string[] {
 /** Question terms: single words, stopwords and question words dropped; any one may match. */
 export function questionTerms(question: string): string[] {
   return unique(
-    (question.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
-      (w) => !STOPWORDS.has(w) && !QUESTION_WORDS.has(w),
-    ),
+    (
+      question
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? []
+    ).filter((w) => !STOPWORDS.has(w) && !QUESTION_WORDS.has(w)),
   );
 }
 

@@ -27,16 +27,7 @@ import type {
   StoreCounts,
   StoreOp,
 } from './store.js';
-import {
-  articleTexts,
-  dateBound,
-  journalKeys,
-  journalName,
-  normKey,
-  normText,
-  pmidOf,
-  publishedDate,
-} from './store-fields.js';
+import { articleTexts, dateBound, journalKeys, journalName, normKey, normText, pmidOf, publishedDate } from './store-fields.js';
 import { type DocState, decideAnnotation, decideArticle, invalidReason } from './version-rules.js';
 
 export interface SqliteStoreOptions {
@@ -224,7 +215,18 @@ export class SqliteStore implements SearchStore {
     const mentions = new Map(annotation.mentions.map((m) => [m.id, m]));
     for (const m of annotation.mentions) {
       insertMention.run(
-        m.id, doc, version, m.sentenceId, m.passageId, m.type, normKey(m.key), m.text, normText(m.text), m.start, m.end, m.score,
+        m.id,
+        doc,
+        version,
+        m.sentenceId,
+        m.passageId,
+        m.type,
+        normKey(m.key),
+        m.text,
+        normText(m.text),
+        m.start,
+        m.end,
+        m.score,
         annotation.modelVersion,
       );
     }
@@ -239,8 +241,24 @@ export class SqliteStore implements SearchStore {
       const sk = normKey(s.key);
       const ok = normKey(o.key);
       insertRelation.run(
-        r.id, r.type, doc, version, r.sentenceId, s.id, sk, s.type, s.text, normText(s.text), o.id, ok, o.type, o.text,
-        normText(o.text), `${sk}|${r.type}|${ok}`, r.score, annotation.modelVersion,
+        r.id,
+        r.type,
+        doc,
+        version,
+        r.sentenceId,
+        s.id,
+        sk,
+        s.type,
+        s.text,
+        normText(s.text),
+        o.id,
+        ok,
+        o.type,
+        o.text,
+        normText(o.text),
+        `${sk}|${r.type}|${ok}`,
+        r.score,
+        annotation.modelVersion,
       );
     }
     return 'applied';
@@ -269,9 +287,7 @@ export class SqliteStore implements SearchStore {
 
   #dropAnnotations(documentId: string, versionCondition: string, params: Params): void {
     const where = `document = ? AND ${versionCondition}`;
-    this.#db
-      .prepare(`DELETE FROM sentences_fts WHERE rowid IN (SELECT rid FROM sentences WHERE ${where})`)
-      .run(documentId, ...params);
+    this.#db.prepare(`DELETE FROM sentences_fts WHERE rowid IN (SELECT rid FROM sentences WHERE ${where})`).run(documentId, ...params);
     for (const table of ['sentences', 'mentions', 'relations']) {
       this.#db.prepare(`DELETE FROM ${table} WHERE ${where}`).run(documentId, ...params);
     }
@@ -315,17 +331,16 @@ export class SqliteStore implements SearchStore {
     return {
       total,
       hits: rows.map((r) =>
-        articleHit(r, r.score, [r.h_title, r.h_abstract, r.h_body].filter((h) => h?.includes('«'))),
+        articleHit(
+          r,
+          r.score,
+          [r.h_title, r.h_abstract, r.h_body].filter((h) => h?.includes('«')),
+        ),
       ),
     };
   }
 
-  #searchSentences(
-    match: string | null,
-    articleFilters: Clause[],
-    limit: number,
-    offset: number,
-  ): SearchResult {
+  #searchSentences(match: string | null, articleFilters: Clause[], limit: number, offset: number): SearchResult {
     // Article-level filters need the article; without filters a sentence whose article has not
     // arrived yet is still found (LEFT JOIN), as in Elasticsearch.
     const join = articleFilters.length ? 'JOIN' : 'LEFT JOIN';
@@ -396,9 +411,7 @@ export class SqliteStore implements SearchStore {
     }
     const where = clauses.length ? `WHERE ${clauses.map((c) => c.sql).join(' AND ')}` : '';
     const params = clauses.flatMap((c) => c.params);
-    const total = (
-      this.#db.prepare(`SELECT count(DISTINCT r.group_key) AS n FROM relations r ${where}`).get(...params) as { n: number }
-    ).n;
+    const total = (this.#db.prepare(`SELECT count(DISTINCT r.group_key) AS n FROM relations r ${where}`).get(...params) as { n: number }).n;
     const groups = this.#db
       .prepare(
         `SELECT r.group_key, r.type, r.subject_key, r.subject_type, r.object_key, r.object_type,

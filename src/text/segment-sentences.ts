@@ -18,13 +18,88 @@ export interface SentenceSpan {
  * "ca." is circa but "Ca." can be calcium closing a sentence.
  */
 const NEVER_FINAL = new Set([
-  'e.g', 'i.e', 'E.g', 'I.e', 'eg', 'ie', 'al', 'cf', 'Cf', 'vs', 'Vs', 'viz', 'approx', 'Approx', 'ca', 'incl',
-  'Fig', 'fig', 'Figs', 'figs', 'Eq', 'eq', 'Eqs', 'eqs', 'Ref', 'ref', 'Refs', 'refs', 'Tab', 'Tabs', 'Suppl', 'suppl',
-  'Supp', 'Dr', 'Drs', 'Mr', 'Mrs', 'Ms', 'Prof', 'St', 'Dept', 'Univ', 'Sect', 'Sec', 'Chap', 'Vol', 'vol', 'pp',
-  'Nos', 'nos', 'ed', 'eds', 'Ed', 'Eds', 'appr', 'eqn', 'Eqn', 'resp', 'Resp',
+  'e.g',
+  'i.e',
+  'E.g',
+  'I.e',
+  'eg',
+  'ie',
+  'al',
+  'cf',
+  'Cf',
+  'vs',
+  'Vs',
+  'viz',
+  'approx',
+  'Approx',
+  'ca',
+  'incl',
+  'Fig',
+  'fig',
+  'Figs',
+  'figs',
+  'Eq',
+  'eq',
+  'Eqs',
+  'eqs',
+  'Ref',
+  'ref',
+  'Refs',
+  'refs',
+  'Tab',
+  'Tabs',
+  'Suppl',
+  'suppl',
+  'Supp',
+  'Dr',
+  'Drs',
+  'Mr',
+  'Mrs',
+  'Ms',
+  'Prof',
+  'St',
+  'Dept',
+  'Univ',
+  'Sect',
+  'Sec',
+  'Chap',
+  'Vol',
+  'vol',
+  'pp',
+  'Nos',
+  'nos',
+  'ed',
+  'eds',
+  'Ed',
+  'Eds',
+  'appr',
+  'eqn',
+  'Eqn',
+  'resp',
+  'Resp',
   // journal-title abbreviations of inline references ("J. Biol. Chem. 275, 6894"); never words
-  'Biol', 'Biochem', 'Biophys', 'Proc', 'Natl', 'Acad', 'Sci', 'Environ', 'Mol', 'Immunol', 'Pharmacol',
-  'Physiol', 'Clin', 'Chem', 'Res', 'Exp', 'Rev', 'Lett', 'Genet', 'Microbiol', 'Neurosci', 'Oncol',
+  'Biol',
+  'Biochem',
+  'Biophys',
+  'Proc',
+  'Natl',
+  'Acad',
+  'Sci',
+  'Environ',
+  'Mol',
+  'Immunol',
+  'Pharmacol',
+  'Physiol',
+  'Clin',
+  'Chem',
+  'Res',
+  'Exp',
+  'Rev',
+  'Lett',
+  'Genet',
+  'Microbiol',
+  'Neurosci',
+  'Oncol',
 ]);
 
 /**
@@ -33,19 +108,112 @@ const NEVER_FINAL = new Set([
  * "Synechocystis sp. PCC 6803" and "No. 5" stay whole.
  */
 const MAYBE_FINAL = new Set([
-  'etc', 'sp', 'spp', 'ssp', 'subsp', 'var', 'cv', 'str', 'nov', 'no', 'No', 'Inc', 'Ltd', 'Co', 'Corp', 'Jr',
-  'p', 'exp', 'min', 'max', 'wt', 'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct',
-  'Nov', 'Dec',
+  'etc',
+  'sp',
+  'spp',
+  'ssp',
+  'subsp',
+  'var',
+  'cv',
+  'str',
+  'nov',
+  'no',
+  'No',
+  'Inc',
+  'Ltd',
+  'Co',
+  'Corp',
+  'Jr',
+  'p',
+  'exp',
+  'min',
+  'max',
+  'wt',
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Sept',
+  'Oct',
+  'Nov',
+  'Dec',
 ]);
 
 /** Words that begin sentences, used to tell "vitamin D. These" from "J. Smith". */
 const SENTENCE_STARTERS = new Set([
-  'A', 'An', 'The', 'This', 'These', 'That', 'Those', 'Thus', 'Then', 'There', 'Therefore', 'Here', 'However',
-  'In', 'On', 'At', 'As', 'By', 'For', 'From', 'To', 'We', 'Our', 'It', 'Its', 'They', 'Their', 'Such', 'No',
-  'Both', 'All', 'Each', 'Moreover', 'Furthermore', 'Finally', 'Although', 'After', 'Before', 'When', 'While',
-  'Using', 'With', 'Of', 'Taken', 'Together', 'Overall', 'Results', 'Conclusions', 'Methods', 'Patients',
-  'Treatment', 'Similarly', 'Consistent', 'Consistently', 'Importantly', 'Additionally', 'Also', 'Since',
-  'Because', 'Among', 'Despite', 'Further', 'Interestingly', 'Notably', 'Since', 'If', 'One', 'Two', 'Most',
+  'A',
+  'An',
+  'The',
+  'This',
+  'These',
+  'That',
+  'Those',
+  'Thus',
+  'Then',
+  'There',
+  'Therefore',
+  'Here',
+  'However',
+  'In',
+  'On',
+  'At',
+  'As',
+  'By',
+  'For',
+  'From',
+  'To',
+  'We',
+  'Our',
+  'It',
+  'Its',
+  'They',
+  'Their',
+  'Such',
+  'No',
+  'Both',
+  'All',
+  'Each',
+  'Moreover',
+  'Furthermore',
+  'Finally',
+  'Although',
+  'After',
+  'Before',
+  'When',
+  'While',
+  'Using',
+  'With',
+  'Of',
+  'Taken',
+  'Together',
+  'Overall',
+  'Results',
+  'Conclusions',
+  'Methods',
+  'Patients',
+  'Treatment',
+  'Similarly',
+  'Consistent',
+  'Consistently',
+  'Importantly',
+  'Additionally',
+  'Also',
+  'Since',
+  'Because',
+  'Among',
+  'Despite',
+  'Further',
+  'Interestingly',
+  'Notably',
+  'Since',
+  'If',
+  'One',
+  'Two',
+  'Most',
 ]);
 
 /** Lowercase words that precede a person's initial ("by J. Smith"), unlike "vitamin D." or "type B.". */
@@ -62,8 +230,10 @@ export function segmentSentences(text: string): SentenceSpan[] {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 40 || c === 91) depth++; // ( [
-    else if ((c === 41 || c === 93) && depth > 0) depth--; // ) ]
+    if (c === 40 || c === 91)
+      depth++; // ( [
+    else if ((c === 41 || c === 93) && depth > 0)
+      depth--; // ) ]
     else if (c === 46 || c === 63 || c === 33) {
       // . ? !
       const end = terminatorEnd(text, i);
@@ -241,8 +411,15 @@ function isSpace(c: number): boolean {
   if (c === 32 || (c >= 9 && c <= 13)) return true;
   if (c < 128) return false;
   return (
-    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
-    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }
 

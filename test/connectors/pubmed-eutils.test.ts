@@ -26,9 +26,26 @@ function configFor(server: FakeNcbi, ncbi: Partial<LitmineConfig['ncbi']> = {}):
   return { ...defaultConfig, ncbi: { ...defaultConfig.ncbi, eutilsBaseUrl: server.baseUrl, email: 'ops@example.org', ...ncbi } };
 }
 
-async function withServer(t: ExecutionContext, fn: (server: FakeNcbi, docs: ReturnType<typeof pubmedDocs>) => Promise<void>) {
+async function withServer(_t: ExecutionContext, fn: (server: FakeNcbi, docs: ReturnType<typeof pubmedDocs>) => Promise<void>) {
   const docs = pubmedDocs([sharedPath('pubmed-xml', 'fatcat', 'pubmedsample_2019.xml')], DAYS);
-  const server = await new FakeNcbi({ pubmed: docs, pmc: pmcDocs([sharedPath('pmc-jats-more', 'ncbiutils', 'pmc.xml'), sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_author.xml'), sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_corres_ambiguous.xml'), sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_corres_author.xml'), sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_no_iso_doi.xml'), sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_dual_author_corres.xml'), sharedPath('pmc-jats', 'biopython', 'efetch_pmc.xml')], DAYS) }, esearchTemplate()).start();
+  const server = await new FakeNcbi(
+    {
+      pubmed: docs,
+      pmc: pmcDocs(
+        [
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc.xml'),
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_author.xml'),
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_corres_ambiguous.xml'),
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_corres_author.xml'),
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_no_iso_doi.xml'),
+          sharedPath('pmc-jats-more', 'ncbiutils', 'pmc_dual_author_corres.xml'),
+          sharedPath('pmc-jats', 'biopython', 'efetch_pmc.xml'),
+        ],
+        DAYS,
+      ),
+    },
+    esearchTemplate(),
+  ).start();
   try {
     await fn(server, docs);
   } finally {
@@ -56,16 +73,42 @@ sharedTest('pubmed: one esearch on the history server, efetch pages through the 
     const config = configFor(server, { apiKey: 'k3y', efetchBatchSize: 50 });
     const connector = createConnector('pubmed', config, new MemoryCursorStore(), fastHttp(10));
     const batches = await collect(connector.batches({ since: '2026-01-01', until: '2026-01-03' }));
-    t.deepEqual(ids(batches), docs.map((d) => `pmid:${d.uid}`));
-    t.deepEqual(batches.map((b) => b.records.length), [50, 50, 50, docs.length - 150]);
+    t.deepEqual(
+      ids(batches),
+      docs.map((d) => `pmid:${d.uid}`),
+    );
+    t.deepEqual(
+      batches.map((b) => b.records.length),
+      [50, 50, 50, docs.length - 150],
+    );
     const [search] = server.requests('esearch');
     t.like(search!.params, {
-      db: 'pubmed', term: 'all[sb]', datetype: 'edat', mindate: '2026/01/01', maxdate: '2026/01/03',
-      usehistory: 'y', retmax: '0', tool: 'litmine', email: 'ops@example.org', api_key: 'k3y',
+      db: 'pubmed',
+      term: 'all[sb]',
+      datetype: 'edat',
+      mindate: '2026/01/01',
+      maxdate: '2026/01/03',
+      usehistory: 'y',
+      retmax: '0',
+      tool: 'litmine',
+      email: 'ops@example.org',
+      api_key: 'k3y',
     });
     const fetches = server.requests('efetch').map((r) => r.params);
-    t.deepEqual(fetches.map((p) => [p.retstart, p.retmax]), [['0', '50'], ['50', '50'], ['100', '50'], ['150', String(docs.length - 150)]]);
-    t.true(fetches.every((p) => p.WebEnv === 'MCID_fake1' && p.query_key === '1' && p.db === 'pubmed' && p.api_key === 'k3y' && p.tool === 'litmine'));
+    t.deepEqual(
+      fetches.map((p) => [p.retstart, p.retmax]),
+      [
+        ['0', '50'],
+        ['50', '50'],
+        ['100', '50'],
+        ['150', String(docs.length - 150)],
+      ],
+    );
+    t.true(
+      fetches.every(
+        (p) => p.WebEnv === 'MCID_fake1' && p.query_key === '1' && p.db === 'pubmed' && p.api_key === 'k3y' && p.tool === 'litmine',
+      ),
+    );
     t.is(batches.at(-1)!.cursorKey, 'pubmed');
   });
 });
@@ -93,7 +136,10 @@ sharedTest('pubmed: without an API key the server never sees more than 3 request
 
 sharedTest('pubmed: with a key, at most 10 in any second, and slow answers do not let a burst through', async (t) => {
   await withServer(t, async (server) => {
-    server.faults.efetch = [{ kind: 'slow', ms: 300 }, { kind: 'slow', ms: 300 }];
+    server.faults.efetch = [
+      { kind: 'slow', ms: 300 },
+      { kind: 'slow', ms: 300 },
+    ];
     const { http } = fastHttp(10);
     const connector = createConnector('pubmed', configFor(server, { apiKey: 'k', efetchBatchSize: 8 }), new MemoryCursorStore(), { http });
     await collect(connector.batches({ since: '2026-01-01', until: '2026-01-03' }));
@@ -144,10 +190,21 @@ sharedTest('pubmed: a crash after any batch resumes after the saved cursor, each
 });
 
 const faultCases: [string, Fault[], string][] = [
-  ['503 twice', [{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }], 'efetch'],
+  [
+    '503 twice',
+    [
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 502 },
+    ],
+    'efetch',
+  ],
   ['a cut-off chunked body (no closing root element)', [{ kind: 'truncate' }], 'efetch'],
   ['a body shorter than its Content-Length', [{ kind: 'short' }], 'efetch'],
-  ['{"error":"API rate limit exceeded"}', [{ kind: 'json', body: '{"error":"API rate limit exceeded","api-key":"1.2.3.4","count":"4","limit":"3"}' }], 'esearch'],
+  [
+    '{"error":"API rate limit exceeded"}',
+    [{ kind: 'json', body: '{"error":"API rate limit exceeded","api-key":"1.2.3.4","count":"4","limit":"3"}' }],
+    'esearch',
+  ],
   ['an answer slower than the headers timeout', [{ kind: 'slow', ms: 2500 }], 'efetch'],
 ];
 for (const [name, faults, utility] of faultCases) {
@@ -155,11 +212,20 @@ for (const [name, faults, utility] of faultCases) {
     await withServer(t, async (server, docs) => {
       server.faults[utility] = [...faults];
       const retries: string[] = [];
-      const { http } = fastHttp(1000, { headersTimeoutMs: faults[0]!.kind === 'slow' ? 500 : 30_000, onRetry: (i) => retries.push(i.error.code) });
+      const { http } = fastHttp(1000, {
+        headersTimeoutMs: faults[0]!.kind === 'slow' ? 500 : 30_000,
+        onRetry: (i) => retries.push(i.error.code),
+      });
       const connector = createConnector('pubmed', configFor(server, { efetchBatchSize: 100 }), new MemoryCursorStore(), { http });
       const got = ids(await collect(connector.batches({ since: '2026-01-01', until: '2026-01-03' })));
-      t.deepEqual(got, docs.map((d) => `pmid:${d.uid}`));
-      t.deepEqual(retries, faults.map(() => 'LITMINE_HTTP_TRANSIENT'));
+      t.deepEqual(
+        got,
+        docs.map((d) => `pmid:${d.uid}`),
+      );
+      t.deepEqual(
+        retries,
+        faults.map(() => 'LITMINE_HTTP_TRANSIENT'),
+      );
     });
   });
 }
@@ -176,7 +242,12 @@ sharedTest('pubmed: 429 with Retry-After waits that long before trying again', a
 
 sharedTest('pubmed: an expired WebEnv (efetch <ERROR>) is searched again and paging goes on', async (t) => {
   await withServer(t, async (server, docs) => {
-    server.faults.efetch = [{ kind: 'xml', body: '<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>' }];
+    server.faults.efetch = [
+      {
+        kind: 'xml',
+        body: '<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>',
+      },
+    ];
     const connector = createConnector('pubmed', configFor(server, { efetchBatchSize: 100 }), new MemoryCursorStore(), fastHttp(1000));
     t.is(ids(await collect(connector.batches({ since: '2026-01-01', until: '2026-01-03' }))).length, docs.length);
     t.is(server.requests('esearch').length, 2);

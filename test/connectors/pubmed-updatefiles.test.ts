@@ -64,7 +64,11 @@ async function serve(): Promise<Served> {
 }
 
 const key = (r: ParsedRecord) => (r.kind === 'article' ? r.article.id : r.kind === 'delete' ? `del:${r.delete.id}` : `err:${r.error.code}`);
-const config = (s: Served): LitmineConfig => ({ ...defaultConfig, dataDir: mkdtempSync(join(tmpdir(), 'litmine-uf-')), ncbi: { ...defaultConfig.ncbi, updateFilesBaseUrl: s.baseUrl } });
+const config = (s: Served): LitmineConfig => ({
+  ...defaultConfig,
+  dataDir: mkdtempSync(join(tmpdir(), 'litmine-uf-')),
+  ncbi: { ...defaultConfig.ncbi, updateFilesBaseUrl: s.baseUrl },
+});
 const http = () => new HttpClient({ backoffMs: 10, maxBackoffMs: 20, retries: 2 });
 
 async function collect(it: AsyncIterable<ArticleBatch>, limit = Infinity) {
@@ -77,7 +81,10 @@ async function collect(it: AsyncIterable<ArticleBatch>, limit = Infinity) {
 }
 
 test('the directory index yields update files only, sorted, with their listed day', (t) => {
-  t.deepEqual(parseDirectoryIndex(indexHtml()), FILES.map(([name, day]) => ({ name, day })));
+  t.deepEqual(
+    parseDirectoryIndex(indexHtml()),
+    FILES.map(([name, day]) => ({ name, day })),
+  );
 });
 
 sharedTest('a window lists, downloads, checks and parses its files: citations and DeleteCitation tombstones', async (t) => {
@@ -85,11 +92,16 @@ sharedTest('a window lists, downloads, checks and parses its files: citations an
   try {
     const connector = createConnector('updatefiles', config(s), new MemoryCursorStore(), { http: http(), batchSize: 50 });
     const records = (await collect(connector.batches({ since: '2026-01-03', until: '2026-01-04' }))).flatMap((b) => b.records);
-    const origins = new Set(records.flatMap((r) => (r.kind === 'article' && r.article.origin ? [r.article.origin.file.split('/').pop()] : [])));
+    const origins = new Set(
+      records.flatMap((r) => (r.kind === 'article' && r.article.origin ? [r.article.origin.file.split('/').pop()] : [])),
+    );
     t.deepEqual([...origins], ['pubmed26n1334.xml.gz', 'pubmed26n1335.xml.gz']);
     t.true(records.filter((r) => r.kind === 'delete').length > 0);
     t.is(records.filter((r) => r.kind === 'error').length, 0);
-    t.deepEqual(s.log.filter((n) => n.endsWith('.md5')), ['pubmed26n1334.xml.gz.md5', 'pubmed26n1335.xml.gz.md5']);
+    t.deepEqual(
+      s.log.filter((n) => n.endsWith('.md5')),
+      ['pubmed26n1334.xml.gz.md5', 'pubmed26n1335.xml.gz.md5'],
+    );
   } finally {
     s.server.close();
   }
@@ -116,7 +128,14 @@ sharedTest('a crash mid-file resumes at the record after the saved cursor; finis
   const s = await serve();
   try {
     const cfg = config(s);
-    const all = (await collect(createConnector('updatefiles', cfg, new MemoryCursorStore(), { http: http(), batchSize: 40 }).batches({ since: '2026-01-02', until: '2026-01-04' })))
+    const all = (
+      await collect(
+        createConnector('updatefiles', cfg, new MemoryCursorStore(), { http: http(), batchSize: 40 }).batches({
+          since: '2026-01-02',
+          until: '2026-01-04',
+        }),
+      )
+    )
       .flatMap((b) => b.records)
       .map(key);
     let midFile = 0;
@@ -124,14 +143,20 @@ sharedTest('a crash mid-file resumes at the record after the saved cursor; finis
     for (const crashAfter of [1, 2, 3, 5]) {
       store = new MemoryCursorStore();
       const delivered: string[] = [];
-      for (const b of await collect(createConnector('updatefiles', cfg, store, { http: http(), batchSize: 10 }).batches({ since: '2026-01-02', until: '2026-01-04' }), crashAfter)) {
+      for (const b of await collect(
+        createConnector('updatefiles', cfg, store, { http: http(), batchSize: 10 }).batches({ since: '2026-01-02', until: '2026-01-04' }),
+        crashAfter,
+      )) {
         delivered.push(...b.records.map(key));
         await store.set(b.cursorKey, b.cursor);
       }
       const cursor = JSON.parse((await store.get('updatefiles'))!);
       if (!cursor.done) midFile++;
       s.log.length = 0;
-      for await (const b of createConnector('updatefiles', cfg, store, { http: http(), batchSize: 10 }).batches({ since: '2026-01-02', until: '2026-01-04' })) {
+      for await (const b of createConnector('updatefiles', cfg, store, { http: http(), batchSize: 10 }).batches({
+        since: '2026-01-02',
+        until: '2026-01-04',
+      })) {
         delivered.push(...b.records.map(key));
         await store.set(b.cursorKey, b.cursor);
       }
@@ -141,7 +166,10 @@ sharedTest('a crash mid-file resumes at the record after the saved cursor; finis
     }
     t.true(midFile > 0);
     // Without a window, a saved cursor continues after its file: nothing is left.
-    t.deepEqual((await collect(createConnector('updatefiles', cfg, store, { http: http() }).batches())).flatMap((b) => b.records), []);
+    t.deepEqual(
+      (await collect(createConnector('updatefiles', cfg, store, { http: http() }).batches())).flatMap((b) => b.records),
+      [],
+    );
   } finally {
     s.server.close();
   }

@@ -29,7 +29,12 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
   try {
     const run = await runLitmine(['run', ...base, ...from()], env);
     t.is(run.code, 0, run.output);
-    const status = (await json(['status', ...base, '--json'])) as { articles: number; sentences: number; mentions: number; relations: number };
+    const status = (await json(['status', ...base, '--json'])) as {
+      articles: number;
+      sentences: number;
+      mentions: number;
+      relations: number;
+    };
     t.true(status.articles > 150 && status.sentences > 1000 && status.mentions > 100, JSON.stringify(status));
 
     // Text, with highlights.
@@ -51,7 +56,9 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
     }
 
     // Question: evidence sentences with PMIDs.
-    const answer = (await json(['ask', ...base, 'Which proteins are involved in apoptosis?', '--json'])) as { sentences: { pmid?: string; text: string }[] };
+    const answer = (await json(['ask', ...base, 'Which proteins are involved in apoptosis?', '--json'])) as {
+      sentences: { pmid?: string; text: string }[];
+    };
     t.true(answer.sentences.length > 0);
     t.truthy(answer.sentences[0]!.pmid);
 
@@ -70,7 +77,10 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
     await store.close();
     const pmid = victim.documentId.replace('pmid:', '');
     const update = join(s.dir, 'update.xml');
-    writeFileSync(update, `<?xml version="1.0"?>\n<PubmedArticleSet>\n<DeleteCitation>\n<PMID Version="1">${pmid}</PMID>\n</DeleteCitation>\n</PubmedArticleSet>\n`);
+    writeFileSync(
+      update,
+      `<?xml version="1.0"?>\n<PubmedArticleSet>\n<DeleteCitation>\n<PMID Version="1">${pmid}</PMID>\n</DeleteCitation>\n</PubmedArticleSet>\n`,
+    );
     const del = await runLitmine(['run', ...base, '--from', update], env);
     t.is(del.code, 0, del.output);
     const after = await openElasticsearchStore({ node: node!, serverMajor: Number(env.LITMINE_ES_SERVER_MAJOR), indexPrefix: prefix });
@@ -111,7 +121,11 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
       await after.close();
     }
   } finally {
-    const cleanup = await openElasticsearchStore({ node: node!, serverMajor: Number(env.LITMINE_ES_SERVER_MAJOR), indexPrefix: prefix }).catch(() => null);
+    const cleanup = await openElasticsearchStore({
+      node: node!,
+      serverMajor: Number(env.LITMINE_ES_SERVER_MAJOR),
+      indexPrefix: prefix,
+    }).catch(() => null);
     await cleanup?.dropAll();
     await cleanup?.close();
   }

@@ -224,7 +224,10 @@ test('elasticsearch: reprocessing fills a new index set while queries answer fro
 
     t.deepEqual(errors, []);
     t.true(answers.length > 0);
-    t.true(answers.every((n) => n === 2), `answers: ${answers.join(',')}`);
+    t.true(
+      answers.every((n) => n === 2),
+      `answers: ${answers.join(',')}`,
+    );
     t.is(await store.currentIndexSet(), '2');
     t.deepEqual(await store.counts(), CORPUS_COUNTS);
     const after = await store.relations({ entity: { text: 'nephrotoxicity' } });

@@ -100,7 +100,10 @@ it('a worker SIGKILLed mid-batch and restarted annotates every article exactly o
     const partial = await annotationCopies(s.topics.annotations);
     t.true(partial.size < articles, `killed before the end (${partial.size}/${articles})`);
 
-    const restarted = await runLitmine(['worker', 'annotate', '--data-dir', s.dir, '--config', s.config, '--id', 'w1', '--until-idle'], env);
+    const restarted = await runLitmine(
+      ['worker', 'annotate', '--data-dir', s.dir, '--config', s.config, '--id', 'w1', '--until-idle'],
+      env,
+    );
     t.is(restarted.code, 0, restarted.output);
     const copies = await annotationCopies(s.topics.annotations);
     t.deepEqual(sorted(copies), sorted(expected), 'each article message annotated exactly once (read_committed)');
@@ -161,7 +164,11 @@ it('two workers share the partitions; stopping one hands its partitions to the o
     t.is(await w2.exit, 0, `a stopped worker leaves cleanly:\n${w2.stderr()}`);
     const expected = await articleCopies(s.topics.articles);
     const articles = expected.size;
-    await waitFor('the remaining worker to finish every partition', async () => (await annotationCopies(s.topics.annotations)).size >= articles, 300_000);
+    await waitFor(
+      'the remaining worker to finish every partition',
+      async () => (await annotationCopies(s.topics.annotations)).size >= articles,
+      300_000,
+    );
     w1.process.kill('SIGTERM');
     t.is(await w1.exit, 0, w1.stderr());
     const copies = await annotationCopies(s.topics.annotations);

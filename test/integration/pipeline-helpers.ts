@@ -54,7 +54,10 @@ export function startLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Child
   return { process: child, stderr: () => err, stdout: () => out, exit };
 }
 
-export async function runLitmine(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string; stdout: string }> {
+export async function runLitmine(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; output: string; stdout: string }> {
   const child = startLitmine(args, env);
   const code = await child.exit;
   return { code, output: `${child.stdout()}\n${child.stderr()}`, stdout: child.stdout() };

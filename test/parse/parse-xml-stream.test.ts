@@ -370,7 +370,10 @@ test('records come out one at a time, before the rest of the input has been read
 test('OtherAbstract and VernacularTitle are kept as "other" passages, apart from the abstract', (t) => {
   const xml = pubmedRecord('11')
     .replace('</ArticleTitle>', '</ArticleTitle><VernacularTitle>Titre <i>fictif</i>.</VernacularTitle>')
-    .replace('</Article>', '</Article><OtherAbstract Type="Publisher" Language="fre"><AbstractText Label="BUT">Résumé fictif.</AbstractText></OtherAbstract>');
+    .replace(
+      '</Article>',
+      '</Article><OtherAbstract Type="Publisher" Language="fre"><AbstractText Label="BUT">Résumé fictif.</AbstractText></OtherAbstract>',
+    );
   const a = pubmedArticle(xml);
   t.deepEqual(
     a.passages.map((p) => [p.id, p.kind, p.section, p.text]),

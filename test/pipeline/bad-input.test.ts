@@ -24,11 +24,22 @@ sharedTest('bad files are dead-lettered with file, record and reason; every good
   // The real file goes to a temporary folder beside the bad inputs, never into the repository.
   const real = sharedPath('pubmed-xml', 'fatcat', 'pubmedsample_2019.xml');
   copyFileSync(real, join(input, 'a-real.xml'));
-  writeFileSync(join(input, 'b-malformed.xml'), '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Unclosed <b>title</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n');
-  const gz = gzipSync(Buffer.from('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + '<!-- padding -->\n'.repeat(2000) + '</PubmedArticleSet>\n'));
+  writeFileSync(
+    join(input, 'b-malformed.xml'),
+    '<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Unclosed <b>title</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n',
+  );
+  const gz = gzipSync(
+    Buffer.from('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + '<!-- padding -->\n'.repeat(2000) + '</PubmedArticleSet>\n'),
+  );
   writeFileSync(join(input, 'c-truncated.xml.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
-  const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n');
-  writeFileSync(join(input, 'd-bomb.xml'), `<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [\n${lol}\n]>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>\n`);
+  const lol = [
+    '<!ENTITY lol "lol">',
+    ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
+  ].join('\n');
+  writeFileSync(
+    join(input, 'd-bomb.xml'),
+    `<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [\n${lol}\n]>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>\n`,
+  );
 
   let expected = 0;
   for await (const r of parseXmlFile(real)) if (r.kind === 'article') expected++;

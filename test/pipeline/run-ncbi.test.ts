@@ -52,14 +52,41 @@ sharedTest('litmine run --source pubmed --since … goes through to the store; a
     const { dir, config } = dataDirWithConfig();
     const inWindow = pubmed.filter((d) => d.day <= '2026-01-02');
     // The second efetch answers 400 (not retriable): the run stops after its first batch.
-    server.faults.efetch = [{ kind: 'slow', ms: 1 }, { kind: 'status', status: 400, body: 'Bad Request' }];
-    const crashed = await litmine('run', '--data-dir', dir, '--config', config, '--source', 'pubmed', '--since', '2026-01-01', '--until', '2026-01-02');
+    server.faults.efetch = [
+      { kind: 'slow', ms: 1 },
+      { kind: 'status', status: 400, body: 'Bad Request' },
+    ];
+    const crashed = await litmine(
+      'run',
+      '--data-dir',
+      dir,
+      '--config',
+      config,
+      '--source',
+      'pubmed',
+      '--since',
+      '2026-01-01',
+      '--until',
+      '2026-01-02',
+    );
     t.is(crashed.code, 1, crashed.err);
     t.regex(crashed.err, /LITMINE_HTTP_FAILED/);
     const afterCrash = await storedIds(dir);
     t.is(afterCrash.topicKeys.length, 40, 'the first batch is in the log');
 
-    const rerun = await litmine('run', '--data-dir', dir, '--config', config, '--source', 'pubmed', '--since', '2026-01-01', '--until', '2026-01-02');
+    const rerun = await litmine(
+      'run',
+      '--data-dir',
+      dir,
+      '--config',
+      config,
+      '--source',
+      'pubmed',
+      '--since',
+      '2026-01-01',
+      '--until',
+      '2026-01-02',
+    );
     t.is(rerun.code, 0, rerun.err);
     const after = await storedIds(dir);
     t.is(after.store, inWindow.length);
@@ -67,12 +94,21 @@ sharedTest('litmine run --source pubmed --since … goes through to the store; a
     t.deepEqual([...after.topicKeys].sort(), inWindow.map((d) => `pmid:${d.uid}`).sort());
 
     const esearches = server.requests('esearch');
-    t.true(esearches.every((r) => r.params.db === 'pubmed' && r.params.usehistory === 'y' && r.params.mindate === '2026/01/01' && r.params.maxdate === '2026/01/02'));
+    t.true(
+      esearches.every(
+        (r) =>
+          r.params.db === 'pubmed' && r.params.usehistory === 'y' && r.params.mindate === '2026/01/01' && r.params.maxdate === '2026/01/02',
+      ),
+    );
     t.true(server.maxInWindow(1000) <= 3, 'never more than 3 requests a second without a key');
 
     const status = JSON.parse((await litmine('status', '--data-dir', dir, '--json')).out);
     t.is(status.articles, inWindow.length);
-    t.deepEqual(status.runs.map((r: { ok: boolean }) => r.ok), [true, false], 'both runs recorded, newest first');
+    t.deepEqual(
+      status.runs.map((r: { ok: boolean }) => r.ok),
+      [true, false],
+      'both runs recorded, newest first',
+    );
   } finally {
     await server.stop();
   }

@@ -40,10 +40,14 @@ sharedTest('every article and delete parsed from the real PubMed and PMC files v
 
 test('the schema rejects a record with a bad id, a missing field or a wrong version, naming the path', (t) => {
   t.deepEqual(recordProblems(article('42', 'Text.')), []);
-  t.deepEqual(recordProblems({ ...article('42', 'Text.'), id: 'pubmed-42' }), ['/id: must match pattern "^(pmid:\\d+|pmc:PMC\\d+|doi:10\\.\\S+)$"']);
+  t.deepEqual(recordProblems({ ...article('42', 'Text.'), id: 'pubmed-42' }), [
+    '/id: must match pattern "^(pmid:\\d+|pmc:PMC\\d+|doi:10\\.\\S+)$"',
+  ]);
   const { title: _, ...untitled } = article('42', 'Text.');
   t.deepEqual(recordProblems(untitled), ["/: must have required property 'title'"]);
-  t.deepEqual(recordProblems({ ...article('42', 'Text.'), schemaVersion: SCHEMA_VERSION + 1 }), ['/schemaVersion: must be equal to constant']);
+  t.deepEqual(recordProblems({ ...article('42', 'Text.'), schemaVersion: SCHEMA_VERSION + 1 }), [
+    '/schemaVersion: must be equal to constant',
+  ]);
   const err = t.throws(() => validateRecord({ ...article('42', 'Text.'), version: 0 }));
   t.regex(err!.message, /record pmid:42 is invalid: \/version: must be >= 1/);
   t.is((err as { code?: string }).code, 'LITMINE_RECORD_INVALID');

@@ -30,7 +30,16 @@ test('days to run: after the last completed day up to yesterday, in the schedule
 test('a 3-day gap is caught up day by day, recorded, and the next trigger is up to date', async (t) => {
   const dataDir = tmp();
   const seeded = new ScheduleRuns(dataDir);
-  seeded.record({ trigger: 'cron', startedAt: '2026-01-02T06:30:00Z', finishedAt: '2026-01-02T06:40:00Z', durationMs: 600_000, days: ['2026-01-01'], completedDays: ['2026-01-01'], counts: {}, ok: true });
+  seeded.record({
+    trigger: 'cron',
+    startedAt: '2026-01-02T06:30:00Z',
+    finishedAt: '2026-01-02T06:40:00Z',
+    durationMs: 600_000,
+    days: ['2026-01-01'],
+    completedDays: ['2026-01-01'],
+    counts: {},
+    ok: true,
+  });
   seeded.close();
   const clock = clockAt('2026-01-05T06:30:00Z');
   const seen: string[] = [];
@@ -47,7 +56,13 @@ test('a 3-day gap is caught up day by day, recorded, and the next trigger is up 
   t.deepEqual(seen, ['2026-01-02', '2026-01-03', '2026-01-04']);
   t.is(outcome.status, 'ran');
   const [run] = listRuns(dataDir, 1);
-  t.like(run, { ok: true, trigger: 'manual', days: seen, completedDays: seen, counts: { pubmed: { articles: 300, deletes: 3 }, pmc: { articles: 21 } } });
+  t.like(run, {
+    ok: true,
+    trigger: 'manual',
+    days: seen,
+    completedDays: seen,
+    counts: { pubmed: { articles: 300, deletes: 3 }, pmc: { articles: 21 } },
+  });
   t.is(Date.parse(run!.finishedAt) - Date.parse(run!.startedAt), 3 * 60_000);
   t.is((await runScheduledOnce(options)).status, 'up-to-date');
   clock.t += 86_400_000;
@@ -104,7 +119,7 @@ test('two overlapping triggers run once: the second finds the lock held', async 
   }
 });
 
-test('a crashed run\'s lock is taken over: dead pid, or heartbeat too old', async (t) => {
+test("a crashed run's lock is taken over: dead pid, or heartbeat too old", async (t) => {
   const dataDir = tmp();
   const clock = clockAt('2026-01-05T06:30:00Z');
   const dead = spawnSync(process.execPath, ['-e', '']).pid!;

@@ -7,17 +7,7 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import type { SearchStore, StoreOp } from '../../src/store/store.js';
-import {
-  CORPUS,
-  CORPUS_COUNTS,
-  DOC_A,
-  DOC_B,
-  DOC_C,
-  annotation,
-  article,
-  corpusOps,
-  doc,
-} from './store-fixtures.js';
+import { CORPUS, CORPUS_COUNTS, DOC_A, DOC_B, DOC_C, annotation, article, corpusOps, doc } from './store-fixtures.js';
 
 export interface OpenedStore {
   store: SearchStore;
@@ -80,14 +70,25 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
         title: 'Revised: oxaliplatin study',
         journal: { title: 'Journal of Test Oncology' },
         published: '2019-03-14',
-        abstract: [{ text: 'Oxaliplatin caused neuropathy.', mentions: [['Oxaliplatin', 'Chemical'], ['neuropathy', 'Disease']] }],
+        abstract: [
+          {
+            text: 'Oxaliplatin caused neuropathy.',
+            mentions: [
+              ['Oxaliplatin', 'Chemical'],
+              ['neuropathy', 'Disease'],
+            ],
+          },
+        ],
       });
       await loaded(store, [{ op: 'upsertArticle', article: article(v2) }]);
       t.is((await store.getArticle(DOC_A.id))?.version, 2);
       // The v1 annotations went with v1.
       t.deepEqual(await store.counts(), { articles: 5, sentences: 7, mentions: 9, relations: 2 });
       t.is((await store.search({ text: 'oxaliplatin' })).total, 1);
-      t.deepEqual((await store.search({ text: 'pannexin1 located' })).hits.map((h) => h.documentId), []);
+      t.deepEqual(
+        (await store.search({ text: 'pannexin1 located' })).hits.map((h) => h.documentId),
+        [],
+      );
 
       // A late v1 article and a late v1 annotation change nothing.
       const late = await loaded(store, [
@@ -158,7 +159,10 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
         mesh: ['Zebrafish', 'Contrast Media'],
         abstract: [{ text: 'Gadolinium contrast was studied.' }],
       });
-      await loaded(store, [{ op: 'upsertArticle', article: article(full) }, { op: 'upsertAnnotation', annotation: annotation(full) }]);
+      await loaded(store, [
+        { op: 'upsertArticle', article: article(full) },
+        { op: 'upsertAnnotation', annotation: annotation(full) },
+      ]);
       await loaded(store, [{ op: 'upsertArticle', article: article(citation) }]);
       const merged = await store.getArticle('pmid:1006');
       t.truthy(merged);
@@ -166,7 +170,10 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.is(merged!.pmcid, 'PMC3006');
       t.is(merged!.source, 'pmc');
       t.is(merged!.title, 'New title from PubMed');
-      t.deepEqual(merged!.mesh.map((m) => m.name), ['Zebrafish', 'Contrast Media']);
+      t.deepEqual(
+        merged!.mesh.map((m) => m.name),
+        ['Zebrafish', 'Contrast Media'],
+      );
       t.deepEqual(merged!.passages, article(full).passages);
       t.is((await store.search({ text: 'zebrafish larvae' })).total, 1);
       t.is((await store.counts()).sentences, 2);
@@ -204,13 +211,25 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.is(a.published, '2019-03-14');
       t.true(a.score > 0);
       t.true(a.highlights.length > 0);
-      t.true(a.highlights.some((h) => /«cisplatin»/i.test(h)), a.highlights.join(' | '));
+      t.true(
+        a.highlights.some((h) => /«cisplatin»/i.test(h)),
+        a.highlights.join(' | '),
+      );
       t.true(r.hits[0]!.score >= r.hits[1]!.score);
 
       // All words must match; hyphenated and alphanumeric gene names are findable.
-      t.deepEqual((await store.search({ text: 'cisplatin carboplatin' })).hits.map((h) => h.documentId), [DOC_B.id]);
-      t.deepEqual((await store.search({ text: 'IL-6' })).hits.map((h) => h.documentId), [DOC_A.id]);
-      t.deepEqual((await store.search({ text: 'p53' })).hits.map((h) => h.documentId), [DOC_C.id]);
+      t.deepEqual(
+        (await store.search({ text: 'cisplatin carboplatin' })).hits.map((h) => h.documentId),
+        [DOC_B.id],
+      );
+      t.deepEqual(
+        (await store.search({ text: 'IL-6' })).hits.map((h) => h.documentId),
+        [DOC_A.id],
+      );
+      t.deepEqual(
+        (await store.search({ text: 'p53' })).hits.map((h) => h.documentId),
+        [DOC_C.id],
+      );
       t.deepEqual((await store.search({ text: 'PANNEXIN1' })).total, 2);
 
       const page = await store.search({ text: 'cisplatin', limit: 1, offset: 1 });
@@ -238,7 +257,10 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.deepEqual(await ids({ journal: 'J Test Oncol', dateFrom: '2023' }, 'pannexin1'), [DOC_C.id]);
       // Filters without text: newest first.
       const newest = await store.search({ text: '', filters: { journal: 'Journal of Test Oncology' } });
-      t.deepEqual(newest.hits.map((h) => h.documentId), [DOC_C.id, DOC_A.id]);
+      t.deepEqual(
+        newest.hits.map((h) => h.documentId),
+        [DOC_C.id, DOC_A.id],
+      );
     })();
   });
 
@@ -255,15 +277,23 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.is(hit.sentence!.passageId, 'body.0');
       t.is(hit.sentence!.start, 0);
       t.is(hit.sentence!.end, hit.sentence!.text.length);
-      t.true(hit.highlights.some((h) => h.includes('«pannexin1»') && h.includes('«localizes»')), hit.highlights.join(' | '));
+      t.true(
+        hit.highlights.some((h) => h.includes('«pannexin1»') && h.includes('«localizes»')),
+        hit.highlights.join(' | '),
+      );
 
       const all = await store.search({ text: 'nephrotoxicity', target: 'sentences' });
       t.is(all.total, 3);
       const filtered = await store.search({ text: 'nephrotoxicity', target: 'sentences', filters: { dateFrom: '2021' } });
-      t.deepEqual(filtered.hits.map((h) => h.documentId), [DOC_B.id, DOC_B.id]);
+      t.deepEqual(
+        filtered.hits.map((h) => h.documentId),
+        [DOC_B.id, DOC_B.id],
+      );
       t.deepEqual(
         filtered.hits.map((h) => h.sentence!.id).sort(),
-        annotation(DOC_B).sentences.map((s) => s.id).sort(),
+        annotation(DOC_B)
+          .sentences.map((s) => s.id)
+          .sort(),
       );
     })();
   });
@@ -300,9 +330,15 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.is(limited.relations[0]!.evidence.length, 1);
 
       const bySubject = await store.relations({ subject: { text: 'cisplatin', type: 'Chemical' } });
-      t.deepEqual(bySubject.relations.map((g) => `${g.type} ${g.object.key}`), ['CID Disease:nephrotoxicity', 'CPR:3 Gene:il-6']);
+      t.deepEqual(
+        bySubject.relations.map((g) => `${g.type} ${g.object.key}`),
+        ['CID Disease:nephrotoxicity', 'CPR:3 Gene:il-6'],
+      );
       const byType = await store.relations({ entity: { text: 'cisplatin' }, type: 'CPR:3' });
-      t.deepEqual(byType.relations.map((g) => g.object.text), ['IL-6']);
+      t.deepEqual(
+        byType.relations.map((g) => g.object.text),
+        ['IL-6'],
+      );
       const byObject = await store.relations({ object: { key: 'Gene:IL-6' } });
       t.is(byObject.total, 1);
       t.is((await store.relations({ entity: { text: 'nephrotoxicity', type: 'Chemical' } })).total, 0);
@@ -329,25 +365,38 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       t.is((await store.facets({ type: 'Gene', text: 'pannexin1', limit: 1 })).length, 1);
       // The entity is not its own facet.
       const self = await store.facets({ type: 'Gene', entity: { text: 'pannexin1' } });
-      t.deepEqual(self.map((b) => b.key), ['Gene:il-6', 'Gene:p53']);
+      t.deepEqual(
+        self.map((b) => b.key),
+        ['Gene:il-6', 'Gene:p53'],
+      );
     })();
   });
 
   it(title('ask ranks sentences by the question words and boosts question entities'), async (t) => {
     await withStore(async (store) => {
       await loaded(store);
-      const answer = await store.ask({ question: 'Where is the protein Pannexin1 located?', entities: [{ text: 'Pannexin1', type: 'Gene' }] });
+      const answer = await store.ask({
+        question: 'Where is the protein Pannexin1 located?',
+        entities: [{ text: 'Pannexin1', type: 'Gene' }],
+      });
       t.true(answer.sentences.length > 0);
       t.is(answer.sentences[0]!.text, 'Pannexin1 is located at the plasma membrane of ovarian cancer cells.');
       t.is(answer.sentences[0]!.pmid, '1001');
       const scores = answer.sentences.map((s) => s.score);
-      t.deepEqual(scores, [...scores].sort((a, b) => b - a));
+      t.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
 
       // Same words, same length: only the mention of the question entity tells them apart.
       const plain = await store.ask({ question: 'Where was the receptor detected?', limit: 2 });
       t.deepEqual(plain.sentences.map((s) => s.documentId).sort(), ['pmid:1004', 'pmid:1005']);
       t.is(plain.sentences[0]!.score, plain.sentences[1]!.score);
-      const boosted = await store.ask({ question: 'Where was the receptor detected?', entities: [{ text: 'receptor', type: 'Gene' }], limit: 2 });
+      const boosted = await store.ask({
+        question: 'Where was the receptor detected?',
+        entities: [{ text: 'receptor', type: 'Gene' }],
+        limit: 2,
+      });
       t.is(boosted.sentences[0]!.documentId, 'pmid:1005');
       t.true(boosted.sentences[0]!.score > boosted.sentences[1]!.score);
       t.deepEqual((await store.ask({ question: 'What is the?' })).sentences, []);
@@ -358,9 +407,40 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
     await withStore(async (store) => {
       await loaded(store);
       const odd = [
-        '', '   ', '"', '"unbalanced', '(cancer', 'cancer)', 'cancer AND', 'AND', 'OR NOT', 'NEAR(a b, 3)', 'title:foo',
-        'col:', '*', 'cis*', '^', '-', '- -', "'", 'a"b', '{}', '[]', '\\', '/', '+cancer -cisplatin', 'ß-catenin',
-        '🧬 DNA', 'naïve T-cells', '日本語', 'x'.repeat(5000), 'IL-6 AND (p53 OR "brca1")', 'cancer~2', 'a:b:c', '"" ""', '\u0000',
+        '',
+        '   ',
+        '"',
+        '"unbalanced',
+        '(cancer',
+        'cancer)',
+        'cancer AND',
+        'AND',
+        'OR NOT',
+        'NEAR(a b, 3)',
+        'title:foo',
+        'col:',
+        '*',
+        'cis*',
+        '^',
+        '-',
+        '- -',
+        "'",
+        'a"b',
+        '{}',
+        '[]',
+        '\\',
+        '/',
+        '+cancer -cisplatin',
+        'ß-catenin',
+        '🧬 DNA',
+        'naïve T-cells',
+        '日本語',
+        'x'.repeat(5000),
+        'IL-6 AND (p53 OR "brca1")',
+        'cancer~2',
+        'a:b:c',
+        '"" ""',
+        '\u0000',
       ];
       for (const text of odd) {
         await t.notThrowsAsync(store.search({ text }), `search ${JSON.stringify(text.slice(0, 20))}`);

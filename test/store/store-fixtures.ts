@@ -6,13 +6,7 @@
  *   const spec = doc({ id: 'pmid:1001', title: 'T', abstract: [{ text: 'Cisplatin hurts.', mentions: [['Cisplatin', 'Chemical']] }] });
  *   store.apply([{ op: 'upsertArticle', article: article(spec) }, { op: 'upsertAnnotation', annotation: annotation(spec) }]);
  */
-import {
-  annotationId,
-  entityKey,
-  mentionId,
-  relationId,
-  sentenceId,
-} from '../../src/records/ids.js';
+import { annotationId, entityKey, mentionId, relationId, sentenceId } from '../../src/records/ids.js';
 import type { Annotation, Article, Mention, Passage, PassageKind, Relation, Sentence } from '../../src/records/types.js';
 
 export interface SentenceSpec {
@@ -170,16 +164,25 @@ export const DOC_A = doc({
   abstract: [
     {
       text: 'Cisplatin induced nephrotoxicity in the treated patients.',
-      mentions: [['Cisplatin', 'Chemical'], ['nephrotoxicity', 'Disease']],
+      mentions: [
+        ['Cisplatin', 'Chemical'],
+        ['nephrotoxicity', 'Disease'],
+      ],
       relations: [['Cisplatin', 'CID', 'nephrotoxicity', 0.9]],
     },
     {
       text: 'Pannexin1 is located at the plasma membrane of ovarian cancer cells.',
-      mentions: [['Pannexin1', 'Gene'], ['ovarian cancer', 'Disease']],
+      mentions: [
+        ['Pannexin1', 'Gene'],
+        ['ovarian cancer', 'Disease'],
+      ],
     },
     {
       text: 'Levels of IL-6 rose after cisplatin exposure.',
-      mentions: [['IL-6', 'Gene'], ['cisplatin', 'Chemical']],
+      mentions: [
+        ['IL-6', 'Gene'],
+        ['cisplatin', 'Chemical'],
+      ],
       relations: [['cisplatin', 'CPR:3', 'IL-6', 0.7]],
     },
   ],
@@ -193,12 +196,19 @@ export const DOC_B = doc({
   abstract: [
     {
       text: 'Cisplatin caused nephrotoxicity in a rat model.',
-      mentions: [['Cisplatin', 'Chemical'], ['nephrotoxicity', 'Disease']],
+      mentions: [
+        ['Cisplatin', 'Chemical'],
+        ['nephrotoxicity', 'Disease'],
+      ],
       relations: [['Cisplatin', 'CID', 'nephrotoxicity', 0.8]],
     },
     {
       text: 'Carboplatin showed less nephrotoxicity than cisplatin.',
-      mentions: [['Carboplatin', 'Chemical'], ['nephrotoxicity', 'Disease'], ['cisplatin', 'Chemical']],
+      mentions: [
+        ['Carboplatin', 'Chemical'],
+        ['nephrotoxicity', 'Disease'],
+        ['cisplatin', 'Chemical'],
+      ],
       relations: [['Carboplatin', 'CID', 'nephrotoxicity', 0.95]],
     },
   ],

@@ -75,7 +75,7 @@ export function alignGoldSentences(docs: GoldDoc[], sentences: string[][]): Gold
   let unaligned = 0;
   for (const tokens of sentences) {
     const s = tokens.join('');
-    if (!current || !current.compact.startsWith(s, pos)) {
+    if (!current?.compact.startsWith(s, pos)) {
       const candidates = byPrefix.get(s.slice(0, KEY)) ?? [];
       current = candidates.find((c) => c.compact.startsWith(s) && !spans.has(c.id));
       pos = 0;

@@ -50,9 +50,10 @@ function abbreviationProblems(text: string): string[] {
 
 function corpora(): Array<[string, GoldDoc[]]> {
   return [
-    ...['CDR_TrainingSet', 'CDR_DevelopmentSet', 'CDR_TestSet'].map(
-      (name): [string, GoldDoc[]] => [name, readPubTator(sharedPath('bc5cdr-pubtator', `${name}.PubTator.txt`))],
-    ),
+    ...['CDR_TrainingSet', 'CDR_DevelopmentSet', 'CDR_TestSet'].map((name): [string, GoldDoc[]] => [
+      name,
+      readPubTator(sharedPath('bc5cdr-pubtator', `${name}.PubTator.txt`)),
+    ]),
     ...['train', 'test'].map((split): [string, GoldDoc[]] => [`jnlpba-${split}`, readStandoffTexts(sharedPath('jnlpba-standoff', split))]),
   ];
 }
@@ -98,7 +99,10 @@ sharedTest('boundary precision/recall against GENIA manual sentences (JNLPBA tes
 });
 
 sharedTest('boundary precision/recall against the BC5CDR test-set sentence split', (t) => {
-  const r = score(readPubTator(sharedPath('bc5cdr-pubtator', 'CDR_TestSet.PubTator.txt')), sharedPath('bc5cdr-chem', 'mtl-iob', 'test.tsv'));
+  const r = score(
+    readPubTator(sharedPath('bc5cdr-pubtator', 'CDR_TestSet.PubTator.txt')),
+    sharedPath('bc5cdr-chem', 'mtl-iob', 'test.tsv'),
+  );
   t.log(describe(r));
   t.true(r.documents >= 450);
   // That split is itself automatic (it breaks "Dec. 1, 1999" and misses glued sentences), so a

@@ -28,7 +28,8 @@ export class DictionaryAnnotator implements Annotator {
       const relations = [];
       for (let i = 0; i < mentions.length; i++) {
         for (let j = 0; j < mentions.length; j++) {
-          if (mentions[i]!.type === 'Chemical' && mentions[j]!.type === 'Disease') relations.push({ subject: i, object: j, type: 'CID', score: 0.8 });
+          if (mentions[i]!.type === 'Chemical' && mentions[j]!.type === 'Disease')
+            relations.push({ subject: i, object: j, type: 'CID', score: 0.8 });
         }
       }
       return { mentions, relations };

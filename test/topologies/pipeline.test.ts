@@ -31,7 +31,14 @@ function setup() {
   const cursors = new Map<string, string>();
   const annotator = new DictionaryAnnotator();
   const run = (records: ParsedRecord[]) =>
-    runPipeline({ log, store, annotator, connectors: [connectorOf(records)], cursors: { set: async (s, c) => void cursors.set(s, c) }, config });
+    runPipeline({
+      log,
+      store,
+      annotator,
+      connectors: [connectorOf(records)],
+      cursors: { set: async (s, c) => void cursors.set(s, c) },
+      config,
+    });
   return { dir, log, store, run, annotator, cursors };
 }
 
@@ -90,7 +97,11 @@ test('a delete removes the article and its annotations; a newer version replaces
   ]);
   const a2v2 = article('1002', 'Aspirin worsened asthma.', { version: 2 });
   const result = await run([
-    { kind: 'delete', delete: { schema: 'litmine.article-delete', schemaVersion: SCHEMA_VERSION, id: 'pmid:1001', pmid: '1001' }, index: 0 },
+    {
+      kind: 'delete',
+      delete: { schema: 'litmine.article-delete', schemaVersion: SCHEMA_VERSION, id: 'pmid:1001', pmid: '1001' },
+      index: 0,
+    },
     { kind: 'article', article: a2v2, index: 1 },
   ]);
   t.is(await store.getArticle('pmid:1001'), null);
@@ -129,7 +140,12 @@ test('an unparsable record from ingest is dead-lettered with its file and index'
   const { LitmineError } = await import('../../src/errors.js');
   const result = await run([
     { kind: 'article', article: a1, index: 0 },
-    { kind: 'error', error: new LitmineError('LITMINE_PARSE_XML', 'broken.xml: record 1: unclosed tag at 3:14'), index: 1, raw: '<PubmedArticle><oops' },
+    {
+      kind: 'error',
+      error: new LitmineError('LITMINE_PARSE_XML', 'broken.xml: record 1: unclosed tag at 3:14'),
+      index: 1,
+      raw: '<PubmedArticle><oops',
+    },
   ]);
   t.is(result.ingest.errors, 1);
   t.is(result.counts.articles, 1);

@@ -11,7 +11,7 @@ import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command } from '../command.js';
 import { dataPath, openLog } from '../open-services.js';
 import { Progress } from '../progress.js';
-import { runIngest } from '../../../topologies/ingest.js';
+import { type IngestConnector, runIngest } from '../../../topologies/ingest.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 
 export const ingestCommand: Command = {
@@ -35,13 +35,14 @@ export const ingestCommand: Command = {
     const since = values.since as string | undefined;
     const until = (values.until as string | undefined) ?? since;
     const cursors = new JsonCursorStore(dataPath(config));
-    let connectors;
+    let connectors: IngestConnector[];
     let description: string;
     if (from.length > 0) {
       connectors = [new FilesConnector({ paths: from, cursorStore: cursors, parse: parseXmlStream })];
       description = `files ${from.join(', ')}`;
     } else {
-      if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
+      if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since))
+        throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
       const { createConnector } = await import('../../../connectors/index.js');
       connectors = [createConnector(source as 'pubmed', config, cursors)];
       description = `${source} ${since}…${until}`;
@@ -73,7 +74,9 @@ export const ingestCommand: Command = {
         errors += stats.errors;
       }
       progress.done(`from ${description}`);
-      io.out(`ingested ${articles} articles and ${deletes} deletes into ${config.topics.articles}${errors ? `; ${errors} bad records went to ${config.topics.deadLetters}` : ''}`);
+      io.out(
+        `ingested ${articles} articles and ${deletes} deletes into ${config.topics.articles}${errors ? `; ${errors} bad records went to ${config.topics.deadLetters}` : ''}`,
+      );
       return 0;
     } finally {
       await log.close();

@@ -25,9 +25,10 @@ export const relationsCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const ref: EntityRef = /^[A-Za-z]+:./.test(entity) && !values['entity-type']
-      ? { key: entity }
-      : { text: entity, type: values['entity-type'] as string | undefined };
+    const ref: EntityRef =
+      /^[A-Za-z]+:./.test(entity) && !values['entity-type']
+        ? { key: entity }
+        : { text: entity, type: values['entity-type'] as string | undefined };
     const store = await openStore(config);
     try {
       await store.init();
@@ -41,7 +42,9 @@ export const relationsCommand: Command = {
         io.out(JSON.stringify(result, null, 2));
       } else {
         for (const g of result.relations) {
-          io.out(`${g.subject.text} (${g.subject.type}) —${g.type}→ ${g.object.text} (${g.object.type}): ${g.count} sentence(s) in ${g.documents} document(s), max score ${g.maxScore.toFixed(2)}`);
+          io.out(
+            `${g.subject.text} (${g.subject.type}) —${g.type}→ ${g.object.text} (${g.object.type}): ${g.count} sentence(s) in ${g.documents} document(s), max score ${g.maxScore.toFixed(2)}`,
+          );
           for (const e of g.evidence) io.out(`   [${e.pmid ? `PMID ${e.pmid}` : e.documentId}] ${e.sentence}`);
         }
       }

@@ -47,7 +47,15 @@ export const reprocessCommand: Command = {
       const progress = new Progress(io, 'reprocess', { unit: 'articles' });
       const lag = await log.lag(`litmine-reprocess-${set}`, [config.topics.articles]);
       progress.setTotal(lag.reduce((n, p) => n + (p.committed === null ? Number(p.end) : p.lag), 0));
-      await runReprocess({ log, annotator, target, topics: config.topics, group: `litmine-reprocess-${set}`, signal, onBatch: (n) => progress.tick(n) });
+      await runReprocess({
+        log,
+        annotator,
+        target,
+        topics: config.topics,
+        group: `litmine-reprocess-${set}`,
+        signal,
+        onBatch: (n) => progress.tick(n),
+      });
       progress.done();
       if (signal.aborted) {
         io.out(`reprocess: interrupted; run it again to resume set ${set}`);
@@ -60,7 +68,9 @@ export const reprocessCommand: Command = {
         io.out(`reprocess: index set ${set} is complete; aliases unchanged (--no-swap)`);
       }
       const counts = await target.counts();
-      io.out(`reprocess: ${counts.articles} articles, ${counts.sentences} sentences, ${counts.mentions} mentions, ${counts.relations} relations with ${models.map((m) => `${m.name}@${m.version}`).join(' + ')}`);
+      io.out(
+        `reprocess: ${counts.articles} articles, ${counts.sentences} sentences, ${counts.mentions} mentions, ${counts.relations} relations with ${models.map((m) => `${m.name}@${m.version}`).join(' + ')}`,
+      );
       return 0;
     } finally {
       await annotator.close();

@@ -38,15 +38,24 @@ export const runCommand: Command = {
     const source = values.source as string | undefined;
     const since = values.since as string | undefined;
     const until = (values.until as string | undefined) ?? since;
-    for (const [flag, value] of [['--since', since], ['--until', until]] as const) {
-      if (value !== undefined && !DAY.test(value)) throw new LitmineError('LITMINE_USAGE', `${flag} must be a date YYYY-MM-DD, got "${value}"`);
+    for (const [flag, value] of [
+      ['--since', since],
+      ['--until', until],
+    ] as const) {
+      if (value !== undefined && !DAY.test(value))
+        throw new LitmineError('LITMINE_USAGE', `${flag} must be a date YYYY-MM-DD, got "${value}"`);
     }
-    if (source && !SOURCES.includes(source)) throw new LitmineError('LITMINE_USAGE', `unknown --source "${source}" (${SOURCES.join(', ')})`);
-    if ((source === 'files' || !source) && from.length === 0 && source) throw new LitmineError('LITMINE_USAGE', '--source files needs --from DIR|FILE');
+    if (source && !SOURCES.includes(source))
+      throw new LitmineError('LITMINE_USAGE', `unknown --source "${source}" (${SOURCES.join(', ')})`);
+    if ((source === 'files' || !source) && from.length === 0 && source)
+      throw new LitmineError('LITMINE_USAGE', '--source files needs --from DIR|FILE');
     if (source && source !== 'files' && !since) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
     if (since && until && until < since) throw new LitmineError('LITMINE_USAGE', `--until ${until} is before --since ${since}`);
 
-    if (from.length > 0) return manualRun(context, 'files', [], Boolean(values.json), (job) => job.runConnectors([new FilesConnector({ paths: from, cursorStore: job.cursors, parse: parseXmlStream })], {}));
+    if (from.length > 0)
+      return manualRun(context, 'files', [], Boolean(values.json), (job) =>
+        job.runConnectors([new FilesConnector({ paths: from, cursorStore: job.cursors, parse: parseXmlStream })], {}),
+      );
     if (source) {
       const days = daysBetween(since!, until!);
       return manualRun(context, source, days, Boolean(values.json), async (job) => {
@@ -131,7 +140,9 @@ async function catchUp(context: CommandContext): Promise<number> {
       return 0;
     }
     const { run } = outcome;
-    io.out(`run: ${run.completedDays.length} of ${run.days.length} day(s) done (${run.days[0]}…${run.days.at(-1)}) in ${(run.durationMs / 1000).toFixed(1)} s`);
+    io.out(
+      `run: ${run.completedDays.length} of ${run.days.length} day(s) done (${run.days[0]}…${run.days.at(-1)}) in ${(run.durationMs / 1000).toFixed(1)} s`,
+    );
     if (run.error) io.err(`run: day ${run.error.day} failed: ${run.error.code}: ${run.error.message} (the next run starts there)`);
     return run.ok ? 0 : 1;
   } finally {

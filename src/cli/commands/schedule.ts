@@ -30,13 +30,17 @@ export const scheduleCommand: Command = {
             `${run.completedDays.length}/${run.days.length} day(s) in ${(run.durationMs / 1000).toFixed(1)} s`,
         ),
     });
-    io.err(`schedule: "${config.schedule.cron}" (${config.schedule.timezone}), sources ${config.schedule.sources.join(', ')}; SIGTERM to stop`);
+    io.err(
+      `schedule: "${config.schedule.cron}" (${config.schedule.timezone}), sources ${config.schedule.sources.join(', ')}; SIGTERM to stop`,
+    );
     try {
       if (values.now) {
         const outcome = await schedule.trigger('manual');
         if (outcome.status !== 'ran') io.err(`schedule: ${outcome.status === 'locked' ? outcome.error.message : 'up to date'}`);
       }
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       io.err('schedule: stopping');
       return 0;
     } finally {

@@ -7,7 +7,7 @@ import { RECORD_SCHEMAS } from '../../records/schemas.js';
 
 export const schemasCommand: Command = {
   name: 'schemas',
-  summary: 'print the JSON Schemas of the records on litmine\'s topics',
+  summary: "print the JSON Schemas of the records on litmine's topics",
   usage: 'litmine schemas [litmine.article|litmine.annotation|litmine.entity|litmine.relation|litmine.dead-letter]',
   options: {},
   async run({ positionals }, { io }) {

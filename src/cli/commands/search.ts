@@ -10,7 +10,8 @@ import { openStore } from '../open-services.js';
 export const searchCommand: Command = {
   name: 'search',
   summary: 'full-text search of the indexed articles or sentences, with highlights and filters',
-  usage: 'litmine search <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
+  usage:
+    'litmine search <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
   options: {
     sentences: { type: 'boolean' },
     journal: { type: 'string' },

@@ -33,7 +33,13 @@ export const statusCommand: Command = {
       ];
       const lag = [];
       for (const g of groups) {
-        const parts = topics.length > 0 ? await log.lag(g.group, g.topics.filter((n) => topics.some((t) => t.name === n))) : [];
+        const parts =
+          topics.length > 0
+            ? await log.lag(
+                g.group,
+                g.topics.filter((n) => topics.some((t) => t.name === n)),
+              )
+            : [];
         lag.push({ group: g.group, lag: parts.reduce((n, p) => n + p.lag, 0), partitions: parts });
       }
       const counts = await store.counts();
@@ -57,7 +63,9 @@ export const statusCommand: Command = {
       for (const t of topics) io.out(`  ${t.name.padEnd(24)} ${String(t.messages).padStart(8)} messages in ${t.partitions} partition(s)`);
       io.out('consumer groups:');
       for (const g of lag) io.out(`  ${g.group.padEnd(24)} lag ${g.lag}`);
-      io.out(`store: ${counts.articles} articles, ${counts.sentences} sentences, ${counts.mentions} mentions, ${counts.relations} relations`);
+      io.out(
+        `store: ${counts.articles} articles, ${counts.sentences} sentences, ${counts.mentions} mentions, ${counts.relations} relations`,
+      );
       io.out('last runs:');
       if (runs.length === 0) io.out('  (none)');
       for (const r of runs) {
@@ -66,7 +74,9 @@ export const statusCommand: Command = {
           .filter(([k]) => k !== 'annotate' && k !== 'index')
           .map(([k, c]) => `${k}: ${c.articles ?? 0} articles, ${c.deletes ?? 0} deletes`)
           .join('; ');
-        const annotated = r.counts.annotate ? `; ${r.counts.annotate.mentions ?? 0} mentions, ${r.counts.annotate.relations ?? 0} relations` : '';
+        const annotated = r.counts.annotate
+          ? `; ${r.counts.annotate.mentions ?? 0} mentions, ${r.counts.annotate.relations ?? 0} relations`
+          : '';
         const what = r.ok ? `${sources || 'nothing new'}${annotated}` : `FAILED ${r.error?.code}: ${r.error?.message}`;
         io.out(`  ${r.startedAt}  ${r.trigger.padEnd(6)} ${(r.durationMs / 1000).toFixed(0).padStart(5)} s  ${window}: ${what}`);
       }

@@ -35,7 +35,16 @@ export const workerCommand: Command = {
         const annotator = await openAnnotator(config, context.installDir, io.err);
         const progress = new Progress(io, `worker ${workerId} annotate`, { unit: 'articles' });
         try {
-          const result = await runAnnotate({ log, annotator, topics: config.topics, untilIdle, signal, workerId, maxBatchSize, onBatch: (s) => progress.tick(s.articles) });
+          const result = await runAnnotate({
+            log,
+            annotator,
+            topics: config.topics,
+            untilIdle,
+            signal,
+            workerId,
+            maxBatchSize,
+            onBatch: (s) => progress.tick(s.articles),
+          });
           progress.done(`${result.batches} batches, ${result.produced} records produced`);
         } finally {
           await annotator.close();
@@ -45,7 +54,16 @@ export const workerCommand: Command = {
         const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
         try {
           await store.init();
-          const result = await runIndex({ log, store, topics: config.topics, untilIdle, signal, workerId, maxBatchSize, onBatch: (s) => progress.tick(s.upserts + s.deletes + s.annotations) });
+          const result = await runIndex({
+            log,
+            store,
+            topics: config.topics,
+            untilIdle,
+            signal,
+            workerId,
+            maxBatchSize,
+            onBatch: (s) => progress.tick(s.upserts + s.deletes + s.annotations),
+          });
           progress.done(`${result.batches} batches`);
         } finally {
           await store.close();

@@ -41,7 +41,7 @@ function specialsOf(model: WordPiece, path: string): Tokenizer['specials'] {
 /** A tokenizer from a Hugging Face tokenizer.json object. */
 export function tokenizerFromJson(json: Json, path = 'tokenizer.json'): Tokenizer {
   const m = json.model as Json | undefined;
-  if (!m || m.type !== 'WordPiece') {
+  if (m?.type !== 'WordPiece') {
     throw new LitmineError('LITMINE_MODEL_LOAD', `${path}: model type ${JSON.stringify(m?.type)} is not WordPiece`);
   }
   const vocab = new Map(Object.entries(m.vocab as Record<string, number>));
