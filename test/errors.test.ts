@@ -8,7 +8,7 @@ import { repoRoot } from './helpers/shared-data.js';
 test('the README error table mirrors the error registry', (t) => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const table = /<!-- error-table:start -->\n([\s\S]*?)\n<!-- error-table:end -->/.exec(readme)?.[1];
-  t.is(table, errorTable(), 'run: node --import tsx -e "import(\'./src/error-table.ts\').then(m => console.log(m.errorTable()))"');
+  t.is(table, errorTable(), 'run `npm run docs:errors`');
 });
 
 test('retriability comes from the registry unless overridden, and foreign errors are wrapped', (t) => {
