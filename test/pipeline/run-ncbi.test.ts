@@ -9,7 +9,7 @@ import { openEmbeddedLog } from '../../src/log/embedded-log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { FakeNcbi, pmcDocs, pubmedDocs } from '../connectors/fake-ncbi.js';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.js';
-import { TINY_NER, TINY_RE } from '../nlp/tiny-models.js';
+import { TINY_NER } from '../nlp/tiny-models.js';
 import { litmine } from './cli-io.js';
 
 // Serial: one NCBI stand-in and one process environment per test.
@@ -18,7 +18,7 @@ const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03'];
 
 // The model is not under test here: the small committed fixtures keep these runs quick.
 process.env.LITMINE_NER_MODEL = TINY_NER;
-process.env.LITMINE_RE_MODEL = TINY_RE;
+process.env.LITMINE_RE_MODEL = 'none';
 
 async function fakeNcbi(days: string[]) {
   const esearch = readFileSync(sharedPath('eutils', 'biopython', 'esearch2.xml'), 'utf8');
