@@ -37,7 +37,12 @@ export interface LitmineConfig {
     re: string | null;
     executionProvider: 'cpu' | 'cuda';
     intraOpThreads: number;
-    /** Sentences per model call. */
+    /**
+     * Sentences per model call (sorted by length, padded to the longest). Default 1: with int8
+     * dynamically quantized models the activation scale is computed over the whole batch tensor, so
+     * a sentence's result would depend on its batch-mates (replays would not be byte-identical), and
+     * on 2 CPU cores one sentence per call was also faster (no padding). Raise it on a GPU.
+     */
     batchSize: number;
   };
   ncbi: {
@@ -186,7 +191,7 @@ export const defaultConfig: LitmineConfig = {
     relations: 'litmine.relations',
     deadLetters: 'litmine.dead-letters',
   },
-  models: { ner: 'models/ner', re: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 32 },
+  models: { ner: 'models/ner', re: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 1 },
   ncbi: {
     eutilsBaseUrl: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
     pmcBaseUrl: 'https://pmc-oa-opendata.s3.amazonaws.com',
