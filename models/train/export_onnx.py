@@ -170,7 +170,8 @@ def main():
             "pip install -r models/train/requirements.txt",
             f"python models/train/train_{args.task}.py " + " ".join(
                 f"--{k.replace('_', '-')} {v}" for k, v in info["args"].items()
-                if k in ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed")),
+                if k in ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
+                         "warmup_steps", "ckpt_every")) + " --resume",
             f"python models/train/export_onnx.py --task {args.task} --hf {rel(hf)} --out {rel(out)}",
             "bash models/train/run_all.sh  # runs everything, skipping finished steps",
         ],
