@@ -37,7 +37,9 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
     topics: [topics.articles],
     untilIdle: options.untilIdle,
     signal: options.signal,
-    maxBatchSize: options.maxBatchSize ?? 64,
+    // A batch is one transaction: small enough that progress shows and a crash redoes little
+    // (sentences of all its articles still go through the model together).
+    maxBatchSize: options.maxBatchSize ?? 16,
     transactional: true,
     workerId: options.workerId,
     handler: async (batch, context) => {

@@ -35,7 +35,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
     fromBeginning: true,
     untilIdle: true,
     signal: options.signal,
-    maxBatchSize: 64,
+    maxBatchSize: 16,
     handler: async (batch, context) => {
       const out: OutMessage[] = [];
       const ops: StoreOp[] = [];

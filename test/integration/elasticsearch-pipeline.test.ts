@@ -9,12 +9,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openElasticsearchStore } from '../../src/store/open-elasticsearch-store.js';
 import { hasSharedData } from '../helpers/shared-data.js';
-import { runLitmine, setupDataDir, SMALL_XML } from './pipeline-helpers.js';
+import { ABSTRACTS_XML, runLitmine, setupDataDir } from './pipeline-helpers.js';
 
 const node = process.env.LITMINE_ES_URL;
 const it = node && hasSharedData ? test.serial : test.skip;
 const env = { LITMINE_ES_URL: node ?? '', LITMINE_ES_SERVER_MAJOR: process.env.LITMINE_ES_SERVER_MAJOR ?? '7' };
-const from = () => SMALL_XML().flatMap((p) => ['--from', p]);
+const from = () => ABSTRACTS_XML().flatMap((p) => ['--from', p]);
 
 async function json(args: string[]): Promise<unknown> {
   const r = await runLitmine(args, env);

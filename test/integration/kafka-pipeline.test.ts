@@ -10,14 +10,15 @@ import { KafkaLog } from '../../src/log/kafka-log.js';
 import type { Annotation, DeadLetter } from '../../src/records/types.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { join } from 'node:path';
-import { hasSharedData } from '../helpers/shared-data.js';
-import { runLitmine, setupDataDir, SMALL_XML, startLitmine, type TestSetup, waitFor } from './pipeline-helpers.js';
+import { hasSharedData, sharedPath } from '../helpers/shared-data.js';
+import { ABSTRACTS_XML, runLitmine, SMALL_XML, setupDataDir, startLitmine, type TestSetup, waitFor } from './pipeline-helpers.js';
 
 const brokers = process.env.LITMINE_KAFKA_BROKERS?.split(',').filter(Boolean) ?? [];
 const it = brokers.length > 0 && hasSharedData ? test.serial : test.skip;
 const env = { LITMINE_KAFKA_BROKERS: brokers.join(',') };
 const kafka = () => new KafkaLog({ brokers, clientId: 'litmine-it', logLevel: 'nothing' });
 const from = () => SMALL_XML().flatMap((p) => ['--from', p]);
+const abstracts = () => ABSTRACTS_XML().flatMap((p) => ['--from', p]);
 
 async function storeSnapshot(dir: string) {
   const store = new SqliteStore({ path: join(dir, 'store.sqlite') });
@@ -87,7 +88,7 @@ it('ingest → annotate → index on Kafka gives the same store as on the embedd
 it('a worker SIGKILLed mid-batch and restarted annotates every article exactly once (topic and store)', async (t) => {
   const s = setupDataDir({ log: { kind: 'kafka', kafka: { partitions: 3 } } });
   try {
-    const ingest = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, ...from()], env);
+    const ingest = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, ...abstracts()], env);
     t.is(ingest.code, 0, ingest.output);
     const expected = await articleCopies(s.topics.articles);
     const articles = expected.size;
@@ -120,7 +121,10 @@ it('a worker SIGKILLed mid-batch and restarted annotates every article exactly o
 it('a poison record goes to the dead-letter topic and everything after it flows', async (t) => {
   const s = setupDataDir({ log: { kind: 'kafka', kafka: { partitions: 1 } } });
   try {
-    const ingest = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, '--from', SMALL_XML()[1]!], env);
+    const ingest = await runLitmine(
+      ['ingest', '--data-dir', s.dir, '--config', s.config, '--from', sharedPath('pubmed-xml', 'biopython')],
+      env,
+    );
     t.is(ingest.code, 0, ingest.output);
     const log = kafka();
     try {
@@ -128,7 +132,10 @@ it('a poison record goes to the dead-letter topic and everything after it flows'
     } finally {
       await log.close();
     }
-    const more = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, '--from', SMALL_XML()[0]!], env);
+    const more = await runLitmine(
+      ['ingest', '--data-dir', s.dir, '--config', s.config, '--from', sharedPath('pubmed-xml', 'factoid')],
+      env,
+    );
     t.is(more.code, 0, more.output);
     const run = await runLitmine(['worker', 'annotate', '--data-dir', s.dir, '--config', s.config, '--until-idle'], env);
     t.is(run.code, 0, run.output);
@@ -155,7 +162,7 @@ it('a poison record goes to the dead-letter topic and everything after it flows'
 it('two workers share the partitions; stopping one hands its partitions to the other without loss', async (t) => {
   const s = setupDataDir({ log: { kind: 'kafka', kafka: { partitions: 4 } } });
   try {
-    const ingest = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, ...from()], env);
+    const ingest = await runLitmine(['ingest', '--data-dir', s.dir, '--config', s.config, ...abstracts()], env);
     t.is(ingest.code, 0, ingest.output);
     const w1 = startLitmine(['worker', 'annotate', '--data-dir', s.dir, '--config', s.config, '--id', 'a', '--batch', '8'], env);
     const w2 = startLitmine(['worker', 'annotate', '--data-dir', s.dir, '--config', s.config, '--id', 'b', '--batch', '8'], env);

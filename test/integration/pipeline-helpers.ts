@@ -15,6 +15,9 @@ export const BIN = join(repoRoot, 'bin', 'litmine.js');
 /** ~195 real PubMed records (with a DeleteCitation) and 8 PMC full texts. */
 export const SMALL_XML = () => [sharedPath('pubmed-xml'), sharedPath('pmc-jats')];
 
+/** The PubMed records alone: abstracts keep model time short where the log or store is under test. */
+export const ABSTRACTS_XML = () => [sharedPath('pubmed-xml')];
+
 export interface TestSetup {
   dir: string;
   config: string;
