@@ -51,42 +51,31 @@ sharedTest('litmine run --source pubmed --since … goes through to the store; a
   try {
     const { dir, config } = dataDirWithConfig();
     const inWindow = pubmed.filter((d) => d.day <= '2026-01-02');
+    const windowRun = [
+      'run',
+      '--data-dir',
+      dir,
+      '--config',
+      config,
+      '--source',
+      'pubmed',
+      '--since',
+      '2026-01-01',
+      '--until',
+      '2026-01-02',
+    ];
     // The second efetch answers 400 (not retriable): the run stops after its first batch.
     server.faults.efetch = [
       { kind: 'slow', ms: 1 },
       { kind: 'status', status: 400, body: 'Bad Request' },
     ];
-    const crashed = await litmine(
-      'run',
-      '--data-dir',
-      dir,
-      '--config',
-      config,
-      '--source',
-      'pubmed',
-      '--since',
-      '2026-01-01',
-      '--until',
-      '2026-01-02',
-    );
+    const crashed = await litmine(...windowRun);
     t.is(crashed.code, 1, crashed.err);
     t.regex(crashed.err, /LITMINE_HTTP_FAILED/);
     const afterCrash = await storedIds(dir);
     t.is(afterCrash.topicKeys.length, 40, 'the first batch is in the log');
 
-    const rerun = await litmine(
-      'run',
-      '--data-dir',
-      dir,
-      '--config',
-      config,
-      '--source',
-      'pubmed',
-      '--since',
-      '2026-01-01',
-      '--until',
-      '2026-01-02',
-    );
+    const rerun = await litmine(...windowRun);
     t.is(rerun.code, 0, rerun.err);
     const after = await storedIds(dir);
     t.is(after.store, inWindow.length);

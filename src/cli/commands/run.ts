@@ -81,40 +81,35 @@ async function manualRun(
   const held = lock.acquire();
   const started = new Date();
   const t0 = performance.now();
-  try {
-    const job = await openDailyJob(context);
-    try {
-      const result = await work(job);
-      const ok = !context.signal.aborted;
-      runs.record({
-        trigger: 'manual',
-        startedAt: started.toISOString(),
-        finishedAt: new Date().toISOString(),
-        durationMs: performance.now() - t0,
-        days,
-        completedDays: ok ? days : [],
-        counts: sourceCounts(result),
-        ok,
-        ...(ok ? {} : { error: { code: 'LITMINE_INTERRUPTED', message: `interrupted; rerun to resume ${source}` } }),
-      });
-      printSummary(context, result, json);
-      return ok ? 0 : 130;
-    } finally {
-      await job.close();
-    }
-  } catch (err) {
-    const e = asLitmineError(err);
+  const record = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
     runs.record({
       trigger: 'manual',
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       durationMs: performance.now() - t0,
       days,
-      completedDays: [],
-      counts: {},
-      ok: false,
-      error: { code: e.code, message: e.message },
+      completedDays: outcome.error ? [] : days,
+      counts: outcome.result ? sourceCounts(outcome.result) : {},
+      ok: !outcome.error,
+      ...(outcome.error ? { error: outcome.error } : {}),
     });
+  try {
+    const job = await openDailyJob(context);
+    try {
+      const result = await work(job);
+      const interrupted = context.signal.aborted;
+      record({
+        result,
+        error: interrupted ? { code: 'LITMINE_INTERRUPTED', message: `interrupted; rerun to resume ${source}` } : undefined,
+      });
+      printSummary(context, result, json);
+      return interrupted ? 130 : 0;
+    } finally {
+      await job.close();
+    }
+  } catch (err) {
+    const { code, message } = asLitmineError(err);
+    record({ error: { code, message } });
     throw err;
   } finally {
     lock.release(held);
