@@ -23,7 +23,10 @@ const OPTS = { executionProvider: 'cpu' as const, intraOpThreads: 1, batchSize: 
 interface GoldenCase {
   text: string;
   input_ids?: number[];
-  logits: number[][] | number[];
+  /** Tiny fixtures: the model's own logits. */
+  logits?: number[][] | number[];
+  /** Trained models: the shipped int8 file run by Python's onnxruntime (the same model, another engine). */
+  logits_int8_onnxruntime?: number[][] | number[];
   pair?: string;
 }
 
@@ -33,6 +36,13 @@ function goldenCases(file: string): GoldenCase[] {
   const cases = Array.isArray(json) ? json : (json.cases ?? json.sentences ?? json.examples);
   if (!Array.isArray(cases)) throw new Error(`${file}: no cases`);
   return cases as GoldenCase[];
+}
+
+/** The reference logits for the committed file: int8 ONNX Runtime output where the export wrote it. */
+function referenceLogits(c: GoldenCase): number[] {
+  const logits = c.logits_int8_onnxruntime ?? c.logits;
+  if (!logits) throw new Error(`golden case "${c.text}" has no logits`);
+  return (logits as number[][]).flat();
 }
 
 async function checkNerGolden(t: import('ava').ExecutionContext, dir: string) {
@@ -46,7 +56,7 @@ async function checkNerGolden(t: import('ava').ExecutionContext, dir: string) {
     const enc = tok.encode(c.text);
     if (c.input_ids) t.deepEqual(enc.ids, c.input_ids, c.text);
     const [rows] = await runBatches(tc.session, [enc.ids], { batchSize: 1, padId: 0, width: tc.width, perToken: true });
-    const expected = (c.logits as number[][]).flat();
+    const expected = referenceLogits(c);
     t.is(rows!.length, expected.length, c.text);
     for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(rows![k]! - expected[k]!));
   }
@@ -65,7 +75,7 @@ async function checkReGolden(t: import('ava').ExecutionContext, dir: string) {
     const ids = rc.encode(c.text);
     if (c.input_ids) t.deepEqual(ids, c.input_ids, c.text);
     const [row] = await runBatches(rc.session, [ids], { batchSize: 1, padId: 0, width: rc.folder.labels.length, perToken: false });
-    const expected = (c.logits as number[]).flat();
+    const expected = referenceLogits(c);
     for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(row![k]! - expected[k]!));
   }
   t.log(`${cases.length} inputs, max |Δlogit| = ${worst.toExponential(2)}`);
@@ -200,7 +210,10 @@ realNerTest('models/ner annotates self-written sentences sensibly', async (t) =>
   t.log(found);
   t.true(found[0]!.includes('Chemical:cisplatin'));
   t.true(found[0]!.some((m) => m.startsWith('Disease:') && m.includes('nephrotoxicity')));
-  t.true(found[1]!.includes('Gene:CFTR'));
+  t.true(
+    found[1]!.some((m) => m.startsWith('Gene:CFTR')),
+    'CFTR is a gene',
+  );
   t.true(found[1]!.includes('Disease:cystic fibrosis'));
   await a.close();
 });
