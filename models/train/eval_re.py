@@ -37,6 +37,8 @@ def main():
     ap.add_argument("--model", required=True)
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--threads", type=int, default=2)
+    # 1 = one instance per call, as litmine serves by default (int8 activation scales are per batch tensor).
+    ap.add_argument("--batch-tokens", type=int, default=8192)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     t0 = time.time()
@@ -49,7 +51,7 @@ def main():
     inst, extras = load_re("test")
     ids = [encode_re(eng.tok, i[1], args.max_len) for i in inst]
     preds = [None] * len(inst)
-    for b in length_batches([len(x) for x in ids], 8192, 64, random.Random(0), shuffle=False):
+    for b in length_batches([len(x) for x in ids], args.batch_tokens, 64, random.Random(0), shuffle=False):
         lg = eng.logits([ids[i] for i in b])
         for row, i in enumerate(b):
             valid = np.array([l in pair_labels[inst[i][0]] for l in labels])
