@@ -30,32 +30,13 @@ LOG="$DIR/elasticsearch-$PORT.log"
 PIDFILE="$DIR/elasticsearch-$PORT.pid"
 MAIN=LitmineElasticsearchNode
 
-say() { echo "elasticsearch.sh: $*" >&2; }
-
-running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(cat "$PIDFILE")"
-  # The pid must still be our java process, not a recycled number.
-  if kill -0 "$pid" 2>/dev/null && grep -q "$MAIN" "/proc/$pid/cmdline" 2>/dev/null; then
-    echo "$pid"
-    return 0
-  fi
-  return 1
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+NAME=elasticsearch.sh
+MAIN_PATTERN="$MAIN"
+# shellcheck source=lib/java-service.sh
+source "$ROOT/scripts/lib/java-service.sh"
 
 fetch() {
-  if [[ -f "$LIB/.complete" ]]; then return 0; fi
-  command -v mvn >/dev/null || { say "mvn not found (apt-get install maven)"; exit 1; }
-  say "fetching org.elasticsearch:elasticsearch:$VERSION and plugins from Maven Central into $LIB"
-  rm -rf "$LIB"
-  mkdir -p "$LIB"
-  mvn -B -q -f "$ROOT/scripts/elasticsearch/pom.xml" -Des.version="$VERSION" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB"
-  [[ -f "$LIB/elasticsearch-$VERSION.jar" ]] || { say "elasticsearch-$VERSION.jar missing after fetch"; exit 1; }
-  touch "$LIB/.complete"
+  maven_fetch "$ROOT/scripts/elasticsearch/pom.xml" "es.version=$VERSION" "elasticsearch-$VERSION.jar" "org.elasticsearch:elasticsearch:$VERSION and plugins"
 }
 
 compile() {

@@ -26,34 +26,14 @@ CONF="$DIR/server-$PORT.properties"
 LOG="$DIR/kafka-$PORT.log"
 PIDFILE="$DIR/kafka-$PORT.pid"
 
-say() { echo "kafka.sh: $*" >&2; }
-
-running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(cat "$PIDFILE")"
-  # The pid must still be our java process, not a recycled number.
-  if kill -0 "$pid" 2>/dev/null && grep -q 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null; then
-    echo "$pid"
-    return 0
-  fi
-  return 1
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+NAME=kafka.sh
+MAIN_PATTERN=kafka.Kafka
+# shellcheck source=lib/java-service.sh
+source "$ROOT/scripts/lib/java-service.sh"
 
 fetch() {
-  if [[ -f "$LIB/.complete" ]]; then return 0; fi
-  command -v mvn >/dev/null || { say "mvn not found (apt-get install maven)"; exit 1; }
   command -v java >/dev/null || { say "java not found (Kafka 4.x needs Java 17+)"; exit 1; }
-  say "fetching org.apache.kafka:kafka_2.13:$VERSION from Maven Central into $LIB"
-  rm -rf "$LIB"
-  mkdir -p "$LIB"
-  # The output directory must be absolute: Maven resolves relative paths against the pom's folder.
-  mvn -B -q -f "$ROOT/scripts/kafka/pom.xml" -Dkafka.version="$VERSION" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB"
-  [[ -f "$LIB/kafka_2.13-$VERSION.jar" ]] || { say "kafka_2.13-$VERSION.jar missing after fetch"; exit 1; }
-  touch "$LIB/.complete"
+  maven_fetch "$ROOT/scripts/kafka/pom.xml" "kafka.version=$VERSION" "kafka_2.13-$VERSION.jar" "org.apache.kafka:kafka_2.13:$VERSION"
 }
 
 write_config() {
