@@ -20,7 +20,20 @@ export interface Pair {
   key: string;
 }
 
-export function enumeratePairs(mentions: readonly Span[], pairLabels: Readonly<Record<string, readonly string[]>>): Pair[] {
+export interface PairLimits {
+  /**
+   * At most this many pairs per sentence, the closest first. Long segments (tables, lists run
+   * together) can hold dozens of mentions, and all-pairs would grow quadratically; relations the
+   * models were trained on sit within a sentence, close together. Default 64.
+   */
+  maxPairs?: number;
+}
+
+export function enumeratePairs(
+  mentions: readonly Span[],
+  pairLabels: Readonly<Record<string, readonly string[]>>,
+  limits: PairLimits = {},
+): Pair[] {
   const out: Pair[] = [];
   mentions.forEach((s, i) => {
     mentions.forEach((o, j) => {
@@ -30,7 +43,20 @@ export function enumeratePairs(mentions: readonly Span[], pairLabels: Readonly<R
       if (pairLabels[key]) out.push({ subject: i, object: j, key });
     });
   });
-  return out;
+  const maxPairs = limits.maxPairs ?? 64;
+  if (out.length <= maxPairs) return out;
+  const gap = (p: Pair) => {
+    const a = mentions[p.subject]!;
+    const b = mentions[p.object]!;
+    return Math.max(a.start, b.start) - Math.min(a.end, b.end);
+  };
+  // Closest pairs first (ties in enumeration order), then back to enumeration order: deterministic.
+  return out
+    .map((p, order) => ({ p, order, gap: gap(p) }))
+    .sort((x, y) => x.gap - y.gap || x.order - y.order)
+    .slice(0, maxPairs)
+    .sort((x, y) => x.order - y.order)
+    .map((x) => x.p);
 }
 
 /** The sentence with both spans replaced by their types' mask strings. */

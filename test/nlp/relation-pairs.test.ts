@@ -37,3 +37,18 @@ test('no self pairs, no overlapping pairs, no unknown type pairs', (t) => {
     [],
   );
 });
+
+test('a long segment with many mentions keeps only the closest pairs, deterministically', (t) => {
+  // 30 alternating Chemical/Gene mentions, 10 characters apart: 450 candidate ordered pairs.
+  const many = Array.from({ length: 30 }, (_, i) => ({ start: i * 10, end: i * 10 + 5, type: i % 2 ? 'Gene' : 'Chemical' }));
+  const all = enumeratePairs(many, { 'Chemical|Gene': ['false', 'CPR:4'] }, { maxPairs: 10_000 });
+  t.is(all.length, 15 * 15);
+  const capped = enumeratePairs(many, { 'Chemical|Gene': ['false', 'CPR:4'] });
+  t.is(capped.length, 64);
+  const gap = (p: { subject: number; object: number }) => Math.abs(p.subject - p.object);
+  t.true(
+    capped.every((p) => gap(p) <= 9),
+    'only near neighbours survive',
+  );
+  t.deepEqual(capped, enumeratePairs(many, { 'Chemical|Gene': ['false', 'CPR:4'] }), 'same input, same pairs');
+});
