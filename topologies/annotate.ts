@@ -16,6 +16,7 @@ import type { Article } from '../src/records/types.js';
 import { annotateArticles } from '../src/stages/annotate-articles.js';
 import { annotationOutputs } from '../src/stages/annotation-outputs.js';
 import { deadLetterMessage } from '../src/stages/dead-letter.js';
+import { withHeartbeat } from './with-heartbeat.js';
 
 export const ANNOTATE_GROUP = 'litmine-annotate';
 
@@ -61,13 +62,7 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
         }
       }
       // Model time can exceed the group's session timeout: keep the membership alive meanwhile.
-      const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3000);
-      let annotated: Annotated[];
-      try {
-        annotated = await annotateIsolating(articles, annotator, context.heartbeat);
-      } finally {
-        clearInterval(beat);
-      }
+      const annotated = await withHeartbeat(context, () => annotateIsolating(articles, annotator, context.heartbeat));
       let mentions = 0;
       let relations = 0;
       let deadLetters = out.filter((m) => m.topic === topics.deadLetters).length;

@@ -16,6 +16,7 @@ import type { Article } from '../src/records/types.js';
 import { annotateArticles } from '../src/stages/annotate-articles.js';
 import { deadLetterMessage } from '../src/stages/dead-letter.js';
 import type { SearchStore, StoreOp } from '../src/store/store.js';
+import { withHeartbeat } from './with-heartbeat.js';
 
 export interface ReprocessOptions {
   log: Log;
@@ -63,15 +64,8 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
           );
         }
       }
-      const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3000);
-      try {
-        const annotations = await annotateArticles(articles, annotator);
-        articles.forEach((article, i) =>
-          ops.push({ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation: annotations[i]! }),
-        );
-      } finally {
-        clearInterval(beat);
-      }
+      const annotations = await withHeartbeat(context, () => annotateArticles(articles, annotator));
+      articles.forEach((article, i) => ops.push({ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation: annotations[i]! }));
       const result = await target.apply(ops);
       for (const r of result.rejected) {
         const key =

@@ -12,7 +12,7 @@ import { type Article, type ArticleDates, type Author, type Journal, type Passag
 import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
 import { languageCode } from './language-code.js';
-import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
+import { recordElement } from './parse-record-xml.js';
 import type { RecordOrigin } from './pubmed-article.js';
 import { attr, childElements, childText, cleanText, firstChild, isElement, textContent, type XmlElement } from './xml-element.js';
 
@@ -31,15 +31,7 @@ const FLOATS = new Set([
 const SKIPPED = new Set(['ref-list', 'table', 'table-wrap-foot', 'fn-group', 'sub-article', 'response', 'back']);
 
 export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): Article {
-  let el: XmlElement;
-  try {
-    el = typeof input === 'string' ? parseRecordXml(input) : input;
-  } catch (err) {
-    if (err instanceof RecordXmlError) {
-      throw new LitmineError('LITMINE_PARSE_XML', `malformed XML at ${err.line}:${err.column}: ${err.message}`, { cause: err });
-    }
-    throw err;
-  }
+  const el = recordElement(input);
   if (el.name !== 'article') throw new LitmineError('LITMINE_PARSE_UNSUPPORTED', `<${el.name}> is not a JATS article`);
   const front = firstChild(el, 'front');
   const meta = firstChild(front, 'article-meta');

@@ -6,6 +6,7 @@
  *   parseRecordXml('<PMID Version="2">123</PMID>') → { name: 'PMID', attrs: { Version: '2' }, children: ['123'] }
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { LitmineError } from '../errors.js';
 import { decodeEntities } from './decode-entities.js';
 import type { XmlChild, XmlElement } from './xml-element.js';
 
@@ -95,4 +96,20 @@ function pushText(out: XmlChild[], text: string): void {
   const last = out.length - 1;
   if (last >= 0 && typeof out[last] === 'string') out[last] = (out[last] as string) + text;
   else out.push(text);
+}
+
+/**
+ * What the record mappers take: an element already parsed, or one record's XML, parsed here with a
+ * malformed record reported as LITMINE_PARSE_XML with its line and column.
+ */
+export function recordElement(input: XmlElement | string): XmlElement {
+  if (typeof input !== 'string') return input;
+  try {
+    return parseRecordXml(input);
+  } catch (err) {
+    if (err instanceof RecordXmlError) {
+      throw new LitmineError('LITMINE_PARSE_XML', `malformed XML at ${err.line}:${err.column}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
 }

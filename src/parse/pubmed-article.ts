@@ -20,13 +20,13 @@ import {
 import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
 import { languageCode } from './language-code.js';
-import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
+import { recordElement } from './parse-record-xml.js';
 import { attr, childElements, childText, cleanText, firstChild, textContent, type XmlElement } from './xml-element.js';
 
 export type RecordOrigin = { file: string; index: number };
 
 export function pubmedArticle(input: XmlElement | string, origin?: RecordOrigin): Article {
-  const el = typeof input === 'string' ? parseOrThrow(input) : input;
+  const el = recordElement(input);
   switch (el.name) {
     case 'PubmedArticle':
       return fromCitation(firstChild(el, 'MedlineCitation'), firstChild(el, 'PubmedData'), origin);
@@ -36,17 +36,6 @@ export function pubmedArticle(input: XmlElement | string, origin?: RecordOrigin)
       return fromBook(firstChild(el, 'BookDocument'), firstChild(el, 'PubmedBookData'), origin);
     default:
       throw new LitmineError('LITMINE_PARSE_UNSUPPORTED', `<${el.name}> is not a PubMed citation`);
-  }
-}
-
-function parseOrThrow(xml: string): XmlElement {
-  try {
-    return parseRecordXml(xml);
-  } catch (err) {
-    if (err instanceof RecordXmlError) {
-      throw new LitmineError('LITMINE_PARSE_XML', `malformed XML at ${err.line}:${err.column}: ${err.message}`, { cause: err });
-    }
-    throw err;
   }
 }
 

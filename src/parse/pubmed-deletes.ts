@@ -9,20 +9,12 @@ import { LitmineError } from '../errors.js';
 import { documentId } from '../records/ids.js';
 import { type ArticleDelete, SCHEMA_VERSION } from '../records/types.js';
 import { compact } from './compact.js';
-import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
+import { recordElement } from './parse-record-xml.js';
 import { attr, childElements, cleanText, type XmlElement } from './xml-element.js';
 
 /** `origin.index` is the index of the first delete; each following PMID takes the next one. */
 export function pubmedDeletes(input: XmlElement | string, origin?: { file: string; index: number }): ArticleDelete[] {
-  let el: XmlElement;
-  try {
-    el = typeof input === 'string' ? parseRecordXml(input) : input;
-  } catch (err) {
-    if (err instanceof RecordXmlError) {
-      throw new LitmineError('LITMINE_PARSE_XML', `malformed XML at ${err.line}:${err.column}: ${err.message}`, { cause: err });
-    }
-    throw err;
-  }
+  const el = recordElement(input);
   if (el.name !== 'DeleteCitation') throw new LitmineError('LITMINE_PARSE_UNSUPPORTED', `<${el.name}> is not a DeleteCitation`);
   const out: ArticleDelete[] = [];
   for (const pmidEl of childElements(el, 'PMID')) {
