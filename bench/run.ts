@@ -4,7 +4,10 @@
  * the same run and on the same machine. Each engine runs in its own child process so that peak RSS
  * is its own. Sentences are real ones (BC5CDR test abstracts, segmented), read in place.
  *
- *   npm run bench -- --sentences 400 --batch 32 --threads 2 [--model DIR]
+ * Further --model folders (e.g. a dynamic-int8 export of the same weights) run through litmine only,
+ * in the same run, so variants of one model compare on the same sentences.
+ *
+ *   npm run bench -- --sentences 400 --batch 32 --threads 2 [--model DIR [--model DIR2 …]]
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,7 +33,7 @@ interface Result {
 const { values } = parseArgs({
   options: {
     child: { type: 'string' },
-    model: { type: 'string' },
+    model: { type: 'string', multiple: true },
     input: { type: 'string' },
     sentences: { type: 'string', default: '400' },
     batch: { type: 'string', default: '32' },
@@ -55,11 +58,6 @@ async function loadSentences(n: number): Promise<string[] | null> {
     }
   }
   return out;
-}
-
-function defaultModel(): string | null {
-  for (const d of [join(ROOT, 'models', 'ner'), join(ROOT, 'bench', 'out', 'ner-standin')]) if (existsSync(join(d, 'model.onnx'))) return d;
-  return null;
 }
 
 /** transformers.js wants tokenizer.json + onnx/model_quantized.onnx: link our files into that layout. */
@@ -111,12 +109,20 @@ async function child(engine: string, modelDir: string, sentences: string[], batc
     const layout = transformersLayout(modelDir);
     if (typeof layout === 'string') throw new Error(layout);
     const { pipeline, env } = await import('@huggingface/transformers');
+    const { loadModelFolder } = await import('../src/nlp/model-folder.js');
+    const { extraOptions } = await import('../src/nlp/onnx-session.js');
+    // The same session config litmine applies (weight-only int8 folds its DequantizeLinear nodes at load).
+    const sessionConfig = loadModelFolder(modelDir).sessionConfig;
     env.allowRemoteModels = false;
     env.localModelPath = `${layout.root}/`;
     const ner = await pipeline('token-classification', layout.name, {
       dtype: 'q8',
       device: 'cpu',
-      session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+      session_options: {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        ...(Object.keys(sessionConfig).length ? { extra: extraOptions(sessionConfig) } : {}),
+      },
     });
     run = async (chunk) => {
       const out = (await ner(chunk)) as unknown as unknown[][];
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
   const threads = Number(values.threads);
   if (values.child) {
     const sentences = JSON.parse(readFileSync(values.input!, 'utf8')) as string[];
-    const r = await child(values.child, resolve(values.model!), sentences, batch, threads);
+    const r = await child(values.child, resolve(values.model![0]!), sentences, batch, threads);
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
@@ -155,17 +161,17 @@ async function main(): Promise<void> {
     console.log(`bench: skipped — the shared data (${SHARED}) is absent`);
     return;
   }
-  const modelDir = values.model ? resolve(values.model) : defaultModel();
-  if (!modelDir) {
-    console.log('bench: skipped — no models/ner yet (python3 bench/make-bench-model.py writes a stand-in of the same size)');
-    return;
-  }
+  const modelDirs = (values.model ?? [join(ROOT, 'models', 'ner')]).map((d) => resolve(d));
   const { loadModelFolder } = await import('../src/nlp/model-folder.js');
-  const folder = loadModelFolder(modelDir);
+  const folders = modelDirs.map((d) => loadModelFolder(d));
   const input = join(mkdtempSync(join(tmpdir(), 'litmine-bench-')), 'sentences.json');
   writeFileSync(input, JSON.stringify(sentences));
   const results: Result[] = [];
-  for (const engine of ['litmine', 'transformers.js']) {
+  const runs = [
+    ...modelDirs.map((dir, i) => ({ engine: 'litmine', dir, label: i === 0 ? 'litmine' : `litmine ${folders[i]!.ref.name}` })),
+    { engine: 'transformers.js', dir: modelDirs[0]!, label: 'transformers.js' },
+  ];
+  for (const { engine, dir, label } of runs) {
     const args = [
       '--import',
       'tsx',
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
       '--child',
       engine,
       '--model',
-      modelDir,
+      dir,
       '--input',
       input,
       '--batch',
@@ -184,10 +190,10 @@ async function main(): Promise<void> {
     const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = p.stdout.trim().split('\n').at(-1) ?? '';
     if (p.status !== 0 || !line.startsWith('{')) {
-      console.log(`bench: ${engine} failed: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+      console.log(`bench: ${label} failed: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' | ')}`);
       continue;
     }
-    results.push(JSON.parse(line) as Result);
+    results.push({ ...(JSON.parse(line) as Result), engine: label });
   }
   rmSync(dirname(input), { recursive: true, force: true });
   const peer = results.find((r) => r.engine === 'transformers.js');
@@ -196,17 +202,23 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores; node ${process.version}; onnxruntime-node ${ortVersion}`,
   );
-  console.log(`model:   ${modelDir} (${folder.ref.name} ${folder.ref.version}, ${folder.labels.length} labels)`);
+  for (const f of folders) {
+    const manifest = join(f.dir, 'manifest.json');
+    const quant = existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { quantization?: { method?: string } }).quantization
+      : undefined;
+    console.log(`model:   ${f.dir} (${f.ref.name} ${f.ref.version}, ${f.labels.length} labels; ${quant?.method ?? 'no manifest'})`);
+  }
   console.log(
     `input:   ${sentences.length} BC5CDR test sentences, batches of ${batch}, ${threads} intra-op threads, 1 warm-up batch untimed`,
   );
   console.log('');
-  console.log('engine            sentences/s   vs transformers.js   peak RSS (MB)   vs transformers.js   B- tags/mentions');
+  console.log('engine                  sentences/s   vs transformers.js   peak RSS (MB)   vs transformers.js   B- tags/mentions');
   for (const r of results) {
     const speed = peer ? `${(r.perSecond / peer.perSecond).toFixed(2)}x` : 'n/a';
     const mem = peer ? `${(r.peakRssMB / peer.peakRssMB).toFixed(2)}x` : 'n/a';
     console.log(
-      `${r.engine.padEnd(17)} ${r.perSecond.toFixed(1).padStart(11)}   ${speed.padStart(18)}   ${r.peakRssMB.toFixed(0).padStart(13)}   ${mem.padStart(18)}   ${String(r.mentions).padStart(16)}`,
+      `${r.engine.padEnd(23)} ${r.perSecond.toFixed(1).padStart(11)}   ${speed.padStart(18)}   ${r.peakRssMB.toFixed(0).padStart(13)}   ${mem.padStart(18)}   ${String(r.mentions).padStart(16)}`,
     );
   }
 }

@@ -280,6 +280,11 @@ def log(*a):
     sys.stdout.flush()
 
 
+def read_json(p):
+    with open(p) as f:
+        return json.load(f)
+
+
 def write_json(p, obj):
     p = Path(p)
     p.parent.mkdir(parents=True, exist_ok=True)

@@ -40,6 +40,8 @@ class Engine:
             so = ort.SessionOptions()
             so.intra_op_num_threads = threads
             so.inter_op_num_threads = 1
+            for k, v in cfg.get("onnx_session_config", {}).items():  # weight-only int8: fold DequantizeLinear at load
+                so.add_session_config_entry(k, v)
             path = model_dir / "model.onnx" if model_dir.is_dir() else model_dir
             self.sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
@@ -147,7 +149,7 @@ def main():
     for c in args.corpora.split(","):
         t = time.time()
         r = evaluate(eng, c, args.split, limit=args.limit, batch_tokens=args.batch_tokens)
-        r["engine"] = "pytorch-fp32" if args.engine == "torch" else f"onnxruntime-python:{Path(args.model).name}"
+        r["engine"] = f"{'pytorch' if args.engine == 'torch' else 'onnxruntime-python'}:{Path(args.model).name}"
         r["batch_tokens"] = args.batch_tokens
         r["seconds"] = round(time.time() - t, 1)
         res[c] = r

@@ -57,7 +57,7 @@ def main():
             valid = np.array([l in pair_labels[inst[i][0]] for l in labels])
             preds[i] = labels[int(np.where(valid, lg[row], -np.inf).argmax())]
     res = {}
-    engine = "pytorch-fp32" if args.engine == "torch" else "onnxruntime-python-int8"
+    engine = f"{'pytorch' if args.engine == 'torch' else 'onnxruntime-python'}:{Path(args.model).name}"
     for corpus in ["chemprot", "gad", "euadr", "bc5cdr-cid"]:
         tp = fp = fn = 0
         for x, p in zip(inst, preds):

@@ -1,11 +1,17 @@
-"""Export a fine-tuned HF model to ONNX (fp32, under models/build/) and int8 (dynamic quantization) into a
-litmine model folder: model.onnx, vocab.txt, config.json, golden.json, manifest.json.
+"""Export a fine-tuned HF model to ONNX (fp32, under models/build/) and int8 into a litmine model folder:
+model.onnx, vocab.txt, config.json, golden.json, manifest.json.
 
   python models/train/export_onnx.py --task ner --hf models/build/ner-fp32 --out models/ner
   python models/train/export_onnx.py --task re  --hf models/build/re-fp32  --out models/re
 
+--quantization weights (default): int8 weights, float32 arithmetic (weight_quant.py); the PyTorch model with the
+same dequantized weights is saved to models/build/<task>-fp32-int8weights for evaluation, so PyTorch and the
+TypeScript engine can be compared on the same model. --quantization dynamic: onnxruntime's dynamic int8
+(activations quantized per batch tensor at run time; faster on CPUs with int8 dot products, batch-dependent).
+
 golden.json: for sentences written for this project (golden_sentences.py), per sentence input_ids,
-attention_mask, token_type_ids, the fp32 PyTorch logits and the int8 logits from Python onnxruntime.
+attention_mask, token_type_ids, PyTorch's logits on the unquantized weights, PyTorch's logits on the shipped
+weights (weights mode) and the shipped file's logits from Python onnxruntime.
 """
 import argparse
 import datetime
@@ -19,8 +25,28 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BUILD, ENTITY_TYPES, REPO, base_model_info, load_tokenizer, log, setup_torch, sha256_file, write_json  # noqa
 from golden_sentences import NER_GOLDEN, RE_GOLDEN  # noqa
+from weight_quant import QDQ_SESSION_CONFIG, dequantized_state_dict, quantize_onnx_weights  # noqa
 
 OPSET = 17
+
+
+TRAIN_FLAGS = ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
+               "warmup_steps", "ckpt_every", "ckpt_dir", "init_from")
+
+
+def train_commands(task, info, out, rel):
+    """One training command per stage, oldest first: a continuation stage names the previous stage's output."""
+    stages = []
+    while info:
+        stages.append((info, out))
+        out = info["args"].get("init_from") or None
+        info = info.get("previous_stage")
+    cmds = []
+    for st, st_out in reversed(stages):
+        flags = " ".join(f"--{k.replace('_', '-')} {rel(v) if k in ('ckpt_dir', 'init_from') else v}"
+                         for k, v in st["args"].items() if k in TRAIN_FLAGS and v)
+        cmds.append(f"python models/train/train_{task}.py {flags} --resume --out {st_out}")
+    return cmds
 
 
 def main():
@@ -31,7 +57,12 @@ def main():
     ap.add_argument("--fp32-onnx", default=None)
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--version", default=None)
+    ap.add_argument("--quantization", choices=["weights", "dynamic"], default="weights")
     args = ap.parse_args()
+    def rel(p):
+        p = Path(p).resolve()
+        return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p)
+
     torch, _ = setup_torch()
     torch_dev = "cpu"
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
@@ -65,14 +96,36 @@ def main():
     log(f"fp32 onnx {fp32} {fp32.stat().st_size / 1e6:.1f} MB")
 
     # ---- int8
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     tmp = out.with_name(out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Gather", "Gemm"], per_channel=True)
-    log(f"int8 onnx {(tmp / 'model.onnx').stat().st_size / 1e6:.1f} MB")
+    same_weights = None  # PyTorch holding exactly the weights the shipped file computes with
+    if args.quantization == "weights":
+        n = quantize_onnx_weights(str(fp32), str(tmp / "model.onnx"))
+        state, replaced = dequantized_state_dict(model, str(fp32))
+        if replaced != n:
+            raise RuntimeError(f"{n} weights quantized but {replaced} found in the PyTorch model")
+        same_weights = cls.from_pretrained(str(hf), attn_implementation="eager").to(torch_dev).eval()
+        same_weights.load_state_dict(state)
+        sw_dir = BUILD / f"{args.task}-fp32-int8weights"
+        same_weights.save_pretrained(sw_dir)
+        shutil.copy(hf / "vocab.txt", sw_dir / "vocab.txt")
+        shutil.copy(hf / "training_info.json", sw_dir / "training_info.json")
+        session_config = QDQ_SESSION_CONFIG
+        quantization = {"method": "weight-only int8 (models/train/weight_quant.py)", "weights": "int8 symmetric, "
+                        "one scale per output channel (MatMul/Gemm) or per row (embeddings)", "quantized_tensors": n,
+                        "activations": "float32", "session_config": session_config,
+                        "pytorch_same_weights": rel(sw_dir)}
+    else:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Gather", "Gemm"], per_channel=True)
+        session_config = {}
+        quantization = {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
+                        "op_types": ["MatMul", "Gather", "Gemm"], "per_channel": True,
+                        "activations": "dynamic uint8 (per tensor, computed at run time)"}
+    log(f"int8 ({args.quantization}) onnx {(tmp / 'model.onnx').stat().st_size / 1e6:.1f} MB")
     shutil.copy(hf / "vocab.txt", tmp / "vocab.txt")
 
     # ---- config.json = HF config + litmine fields
@@ -84,6 +137,8 @@ def main():
     cfg["tokenizer"] = "bert-wordpiece"
     cfg["onnx_inputs"] = ["input_ids", "attention_mask", "token_type_ids"]
     cfg["onnx_output"] = "logits"
+    if session_config:
+        cfg["onnx_session_config"] = session_config
     if args.task == "ner":
         cfg["entity_types"] = ENTITY_TYPES
         cfg["label_scheme"] = "IOB2"
@@ -100,25 +155,37 @@ def main():
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
     s32 = ort.InferenceSession(str(fp32), so, providers=["CPUExecutionProvider"])
-    s8 = ort.InferenceSession(str(tmp / "model.onnx"), so, providers=["CPUExecutionProvider"])
+    so8 = ort.SessionOptions()
+    so8.intra_op_num_threads = 2
+    for k, v in session_config.items():
+        so8.add_session_config_entry(k, v)
+    s8 = ort.InferenceSession(str(tmp / "model.onnx"), so8, providers=["CPUExecutionProvider"])
     golden = []
     max_diff_onnx32 = 0.0
     max_diff_int8 = 0.0
+    max_diff_same = 0.0
     sents = [(None, s) for s in NER_GOLDEN] if args.task == "ner" else RE_GOLDEN
     labels = [cfg["id2label"][str(i)] for i in range(len(cfg["id2label"]))]
     for pair, s in sents:
         e = tok(s, truncation=True, max_length=args.max_length, return_tensors="np")
         feeds = {k: e[k].astype(np.int64) for k in ["input_ids", "attention_mask", "token_type_ids"]}
+        inputs = [torch.from_numpy(feeds[k]) for k in ["input_ids", "attention_mask", "token_type_ids"]]
         with torch.no_grad():
-            lt = wrapped(*[torch.from_numpy(feeds[k]) for k in ["input_ids", "attention_mask", "token_type_ids"]]).numpy()
+            lt = wrapped(*inputs).numpy()
+            ls = same_weights(input_ids=inputs[0], attention_mask=inputs[1], token_type_ids=inputs[2]).logits.numpy() \
+                if same_weights is not None else None
         l32 = s32.run(["logits"], feeds)[0]
         l8 = s8.run(["logits"], feeds)[0]
         max_diff_onnx32 = max(max_diff_onnx32, float(np.abs(lt - l32).max()))
         max_diff_int8 = max(max_diff_int8, float(np.abs(lt - l8).max()))
+        if ls is not None:
+            max_diff_same = max(max_diff_same, float(np.abs(ls - l8).max()))
         g = {"text": s, "input_ids": feeds["input_ids"][0].tolist(), "attention_mask": feeds["attention_mask"][0].tolist(),
              "token_type_ids": feeds["token_type_ids"][0].tolist(),
              "tokens": tok.convert_ids_to_tokens(feeds["input_ids"][0].tolist()),
              "logits_fp32_pytorch": np.round(lt[0], 6).tolist(), "logits_int8_onnxruntime": np.round(l8[0], 6).tolist()}
+        if ls is not None:
+            g["logits_pytorch_same_weights"] = np.round(ls[0], 6).tolist()
         if args.task == "ner":
             g["argmax_int8"] = [labels[i] for i in l8[0].argmax(-1)]
         else:
@@ -128,17 +195,15 @@ def main():
             g["label_int8"] = labels[int(masked.argmax())]
         golden.append(g)
     golden_obj = ({
-        "model": args.task, "tolerance_int8_vs_python_ort": 1e-4, "tolerance_fp32": 1e-4,
+        "model": args.task, "quantization": args.quantization, "tolerance": 1e-4,
         "max_abs_diff_fp32_pytorch_vs_fp32_onnx": max_diff_onnx32,
         "max_abs_diff_fp32_pytorch_vs_int8_onnx": max_diff_int8,
+        "max_abs_diff_pytorch_same_weights_vs_int8_onnx": max_diff_same if same_weights is not None else None,
         "onnxruntime_version": ort.__version__, "labels": labels, "cases": golden})
     (tmp / "golden.json").write_text(json.dumps(golden_obj, ensure_ascii=False, separators=(",", ":")) + "\n",
                                      encoding="utf-8")
-    log(f"golden: fp32 torch vs fp32 onnx max|d|={max_diff_onnx32:.2e}; vs int8 max|d|={max_diff_int8:.3f}")
-
-    def rel(p):
-        p = Path(p).resolve()
-        return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p)
+    log(f"golden: fp32 torch vs fp32 onnx max|d|={max_diff_onnx32:.2e}; vs int8 max|d|={max_diff_int8:.3f}; "
+        f"torch on the same weights vs int8 onnx max|d|={max_diff_same:.2e}")
 
     # ---- manifest (scores are filled in by finalize_manifest.py after evaluation)
     from importlib.metadata import version as pv
@@ -162,17 +227,14 @@ def main():
             "opset": OPSET, "torch": pv("torch"), "transformers": pv("transformers"), "onnx": pv("onnx"),
             "onnxruntime": pv("onnxruntime"), "fp32_onnx_bytes": fp32.stat().st_size,
             "max_abs_diff_fp32_pytorch_vs_fp32_onnx": max_diff_onnx32,
-            "max_abs_diff_fp32_pytorch_vs_int8_onnx": max_diff_int8},
-        "quantization": {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
-                         "op_types": ["MatMul", "Gather", "Gemm"], "per_channel": True,
-                         "activations": "dynamic uint8 (per tensor, computed at run time)"},
+            "max_abs_diff_fp32_pytorch_vs_int8_onnx": max_diff_int8,
+            "max_abs_diff_pytorch_same_weights_vs_int8_onnx": max_diff_same if same_weights is not None else None},
+        "quantization": quantization,
         "how_made": [
             "pip install -r models/train/requirements.txt",
-            f"python models/train/train_{args.task}.py " + " ".join(
-                f"--{k.replace('_', '-')} {v}" for k, v in info["args"].items()
-                if k in ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
-                         "warmup_steps", "ckpt_every")) + " --resume",
-            f"python models/train/export_onnx.py --task {args.task} --hf {rel(hf)} --out {rel(out)}",
+            *train_commands(args.task, info, rel(hf), rel),
+            f"python models/train/export_onnx.py --task {args.task} --hf {rel(hf)} --out {rel(out)} "
+            f"--quantization {args.quantization}",
             "bash models/train/run_all.sh  # runs everything, skipping finished steps",
         ],
     }

@@ -1,8 +1,10 @@
 """Put measured scores (from eval JSONs under models/build/) into a model folder's manifest.json and
 re-check the files' sha256.
 
-  python models/train/finalize_manifest.py --model models/ner --int8 models/build/eval-ner-ort-int8.json \
-      --fp32 models/build/eval-ner-torch.json --cmd-int8 "..." --cmd-fp32 "..."
+  python models/train/finalize_manifest.py --model models/ner --shipped models/build/eval-ner-ort.json \
+      [--same-weights models/build/eval-ner-torch-same.json] [--fp32 models/build/eval-ner-torch-fp32.json] \
+      --cmd "..." [--cmd "..."]
+Evaluations that have not run yet are left out.
 """
 import argparse
 import json
@@ -21,19 +23,22 @@ def pick(d):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
-    ap.add_argument("--int8", required=True)
-    ap.add_argument("--fp32", default=None)
-    ap.add_argument("--cmd-int8", default="")
-    ap.add_argument("--cmd-fp32", default="")
+    ap.add_argument("--shipped", required=True, help="the model file's scores (Python onnxruntime)")
+    ap.add_argument("--same-weights", default=None, help="PyTorch on the shipped (dequantized) weights")
+    ap.add_argument("--fp32", default=None, help="PyTorch on the unquantized weights")
+    ap.add_argument("--cmd", action="append", default=[])
     a = ap.parse_args()
     m = Path(a.model)
     man = json.loads((m / "manifest.json").read_text())
     files = {f.name: sha256_file(f) for f in sorted(m.iterdir()) if f.name != "manifest.json"}
     assert files == man["files"], "model files changed since export"
-    man["scores"] = pick(json.loads(Path(a.int8).read_text()))
-    if a.fp32 and Path(a.fp32).exists():
-        man["scores_pytorch_fp32"] = pick(json.loads(Path(a.fp32).read_text()))
-    man["how_evaluated"] = [c for c in (a.cmd_int8, a.cmd_fp32) if c]
+    for key, path in (("scores", a.shipped), ("scores_pytorch_same_weights", a.same_weights),
+                      ("scores_pytorch_fp32", a.fp32)):
+        man.pop(key, None)
+        if path and Path(path).exists():
+            man[key] = pick(json.loads(Path(path).read_text()))
+    man.setdefault("scores", {})
+    man["how_evaluated"] = a.cmd
     write_json(m / "manifest.json", man)
     print(json.dumps(man["scores"], indent=1))
 

@@ -1,4 +1,6 @@
-"""Print the markdown score tables for models/REPORT.md from the eval JSONs under models/build/.
+"""Print the markdown score tables for models/REPORT.md from the evaluation JSONs under models/build/:
+TypeScript on the shipped model (scripts/eval-models.sh -> eval-ts/), Python onnxruntime on the same file,
+PyTorch on the same (dequantized) weights, PyTorch on the unquantized weights, and BioBERT v1.1's published F1.
 
   python models/train/report_table.py
 """
@@ -19,22 +21,36 @@ def load(name):
     return json.loads(p.read_text()) if p.exists() else {}
 
 
-def fmt(r):
-    return f"{r['precision']:.2f} / {r['recall']:.2f} / {r['f1']:.2f}" if r else "—"
+def ts_scores(task, corpus):
+    if corpus == "bc5cdr-cid-doc":
+        return load(f"eval-ts/{task}-bc5cdr-cid.json").get("document")
+    return load(f"eval-ts/{task}-{corpus}.json") or None
+
+
+def f1(r):
+    return f"{r['f1']:.2f}" if r else "—"
+
+
+def prf(r):
+    return f"{r['precision']:.2f} / {r['recall']:.2f} / **{r['f1']:.2f}**" if r else "—"
+
+
+def table(task, biobert):
+    ort, same, fp32 = (load(f"eval-{task}-{k}.json") for k in ("ort", "torch-same", "torch-fp32"))
+    print("| corpus (test split) | TypeScript, shipped model: P / R / F1 | Python onnxruntime, same file | "
+          "PyTorch, same weights | Δ TS − PyTorch | PyTorch, unquantized | BioBERT v1.1 |")
+    print("|---|---|---|---|---|---|---|")
+    for c, b in biobert.items():
+        ts = ts_scores(task, c)
+        delta = f"{ts['f1'] - same[c]['f1']:+.2f}" if ts and same.get(c) else "—"
+        print(f"| {c} | {prf(ts)} | {f1(ort.get(c))} | {f1(same.get(c))} | {delta} | {f1(fp32.get(c))} | "
+              f"{b if b is not None else 'n/a'} |")
 
 
 def main():
-    i8, f32 = load("eval-ner-ort-int8.json"), load("eval-ner-torch.json")
-    print("| corpus (test) | int8 ONNX, Python ORT: P / R / F1 | fp32 PyTorch: P / R / F1 | BioBERT v1.1 F1 | TypeScript F1 |")
-    print("|---|---|---|---|---|")
-    for c, b in BIOBERT_NER.items():
-        print(f"| {c} | {fmt(i8.get(c))} | {fmt(f32.get(c))} | {b} | |")
-    i8, f32 = load("eval-re-ort-int8.json"), load("eval-re-torch.json")
+    table("ner", BIOBERT_NER)
     print()
-    print("| corpus (test) | int8 ONNX, Python ORT: P / R / F1 | fp32 PyTorch: P / R / F1 | BioBERT v1.1 F1 | TypeScript F1 |")
-    print("|---|---|---|---|---|")
-    for c, b in BIOBERT_RE.items():
-        print(f"| {c} | {fmt(i8.get(c))} | {fmt(f32.get(c))} | {b if b is not None else 'n/a'} | |")
+    table("re", BIOBERT_RE)
 
 
 if __name__ == "__main__":

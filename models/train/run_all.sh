@@ -1,71 +1,81 @@
 #!/usr/bin/env bash
-# NER: train -> export (fp32 ONNX + int8) -> eval (PyTorch fp32 and int8 ONNX via Python onnxruntime) ->
-# manifest scores; then RE the same. Every step is skipped when its output exists, and training resumes
-# from its last checkpoint, so re-running after a kill continues where it stopped.
+# The committed models, from the starting weights to the manifests' scores:
+#   1. stage 1: NER then RE, each from the base weights, two threads, under a wall-clock budget;
+#   2. stage 2: both continue from stage 1 at the point of their batch plan where it stopped, side by side
+#      with one thread each (on two cores that trains more per hour than two threads one after the other);
+#   3. export (weight-only int8 + the PyTorch model holding the same weights), then evaluation: Python
+#      onnxruntime on the shipped file, PyTorch on the same weights, PyTorch on the unquantized weights.
+# Every step is skipped when its output exists, and training resumes from its last checkpoint, so running it
+# again after a kill continues where it stopped.
 #   nohup bash models/train/run_all.sh > models/build/run_all.log 2>&1 &
-# Env: LITMINE_SHARED_DATA (data root, default ../shared/data), NER_EPOCHS, RE_EPOCHS, SKIP_FP32_EVAL=1.
+# Env: LITMINE_SHARED_DATA (data root, default ../shared/data); budgets in minutes NER_BUDGET_MIN, RE_BUDGET_MIN
+# (stage 1), NER_STAGE2_MIN, RE_STAGE2_MIN (stage 2; 0 skips it); QUANTIZATION=weights|dynamic.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=models/build
 mkdir -p "$B"
 PY=${PYTHON:-python3}
-NER_EPOCHS=${NER_EPOCHS:-1.5}
 NER_BUDGET_MIN=${NER_BUDGET_MIN:-45}
 RE_BUDGET_MIN=${RE_BUDGET_MIN:-25}
-RE_EPOCHS=${RE_EPOCHS:-2}
+NER_STAGE2_MIN=${NER_STAGE2_MIN:-110}
+RE_STAGE2_MIN=${RE_STAGE2_MIN:-75}
+QUANTIZATION=${QUANTIZATION:-weights}
 
 step() { echo "=== $(date -u +%FT%TZ) $*"; }
 
-# Order: both models trained and exported first, then int8 evals, then (optional) fp32 PyTorch evals.
-# ---------------- NER train + export
-if [ ! -f "$B/ner-fp32/training_info.json" ]; then
-  step "train NER"; $PY models/train/train_ner.py --epochs "$NER_EPOCHS" --time-budget-min "$NER_BUDGET_MIN" --ckpt-every 100 --resume --out "$B/ner-fp32" >> "$B/train-ner.log" 2>&1
+# ---------------- stage 1
+if [ ! -f "$B/ner-stage1/training_info.json" ]; then
+  step "train NER, stage 1"
+  $PY models/train/train_ner.py --epochs 1.5 --time-budget-min "$NER_BUDGET_MIN" --ckpt-dir "$B/ckpt-ner" --resume \
+    --out "$B/ner-stage1" >> "$B/train-ner.log" 2>&1
 fi
-if [ ! -f models/ner/manifest.json ] || [ "$B/ner-fp32/training_info.json" -nt models/ner/manifest.json ]; then
-  step "export NER"; $PY models/train/export_onnx.py --task ner --hf "$B/ner-fp32" --out models/ner
-  rm -f "$B/eval-ner-ort-int8.json" "$B/eval-ner-torch.json"
+if [ ! -f "$B/re-stage1/training_info.json" ]; then
+  step "train RE, stage 1"
+  $PY models/train/train_re.py --epochs 2 --time-budget-min "$RE_BUDGET_MIN" --ckpt-dir "$B/ckpt-re" --resume \
+    --out "$B/re-stage1" >> "$B/train-re.log" 2>&1
 fi
-# ---------------- RE train + export
-if [ ! -f "$B/re-fp32/training_info.json" ]; then
-  step "train RE"; $PY models/train/train_re.py --epochs "$RE_EPOCHS" --time-budget-min "$RE_BUDGET_MIN" --ckpt-every 100 --resume --out "$B/re-fp32" >> "$B/train-re.log" 2>&1
-fi
-if [ ! -f models/re/manifest.json ] || [ "$B/re-fp32/training_info.json" -nt models/re/manifest.json ]; then
-  step "export RE"; $PY models/train/export_onnx.py --task re --hf "$B/re-fp32" --out models/re
-  rm -f "$B/eval-re-ort-int8.json.done" "$B/eval-re-torch.json.done"
-fi
-# ---------------- int8 (shipped model) evaluation
-if [ ! -f "$B/eval-ner-ort-int8.json.done" ] || [ models/ner/model.onnx -nt "$B/eval-ner-ort-int8.json.done" ]; then
-  step "eval NER int8 (onnxruntime)"
-  $PY models/train/eval_ner.py --engine ort --model models/ner --out "$B/eval-ner-ort-int8.json" && touch "$B/eval-ner-ort-int8.json.done"
-fi
-$PY models/train/finalize_manifest.py --model models/ner --int8 "$B/eval-ner-ort-int8.json" --fp32 "$B/eval-ner-torch.json" \
-  --cmd-int8 "python models/train/eval_ner.py --engine ort --model models/ner --out $B/eval-ner-ort-int8.json" \
-  --cmd-fp32 "python models/train/eval_ner.py --engine torch --model $B/ner-fp32 --out $B/eval-ner-torch.json"
 
-if [ ! -f "$B/eval-re-ort-int8.json.done" ]; then
-  step "eval RE int8 (onnxruntime)"
-  $PY models/train/eval_re.py --engine ort --model models/re --out "$B/eval-re-ort-int8.json" && touch "$B/eval-re-ort-int8.json.done"
-fi
-$PY models/train/finalize_manifest.py --model models/re --int8 "$B/eval-re-ort-int8.json" --fp32 "$B/eval-re-torch.json" \
-  --cmd-int8 "python models/train/eval_re.py --engine ort --model models/re --out $B/eval-re-ort-int8.json" \
-  --cmd-fp32 "python models/train/eval_re.py --engine torch --model $B/re-fp32 --out $B/eval-re-torch.json"
+# ---------------- stage 2 (or stage 1 is final)
+stage2() {  # task minutes
+  local task=$1 minutes=$2
+  if [ -f "$B/$task-fp32/training_info.json" ]; then return; fi
+  if [ "$minutes" = 0 ]; then cp -r "$B/$task-stage1" "$B/$task-fp32"; return; fi
+  step "train ${task^^}, stage 2"
+  LITMINE_THREADS=1 $PY "models/train/train_$task.py" --init-from "$B/$task-stage1" --epochs 4 \
+    --time-budget-min "$minutes" --ckpt-dir "$B/ckpt-$task-stage2" --resume --out "$B/$task-fp32" \
+    >> "$B/train-$task-stage2.log" 2>&1
+}
+stage2 ner "$NER_STAGE2_MIN" &
+ner_pid=$!
+stage2 re "$RE_STAGE2_MIN" &
+re_pid=$!
+wait "$ner_pid"
+wait "$re_pid"
 
-# ---------------- fp32 PyTorch evaluation (reference)
-if [ "${SKIP_FP32_EVAL:-0}" != 1 ] && { [ ! -f "$B/eval-ner-torch.json.done" ] || [ "$B/ner-fp32/training_info.json" -nt "$B/eval-ner-torch.json.done" ]; }; then
-  step "eval NER fp32 (pytorch)"
-  $PY models/train/eval_ner.py --engine torch --model "$B/ner-fp32" --out "$B/eval-ner-torch.json" && touch "$B/eval-ner-torch.json.done"
-fi
-$PY models/train/finalize_manifest.py --model models/ner --int8 "$B/eval-ner-ort-int8.json" --fp32 "$B/eval-ner-torch.json" \
-  --cmd-int8 "python models/train/eval_ner.py --engine ort --model models/ner --out $B/eval-ner-ort-int8.json" \
-  --cmd-fp32 "python models/train/eval_ner.py --engine torch --model $B/ner-fp32 --out $B/eval-ner-torch.json"
+# ---------------- export and evaluation, per task
+for task in ner re; do
+  if [ ! -f "models/$task/manifest.json" ] || [ "$B/$task-fp32/training_info.json" -nt "models/$task/manifest.json" ]; then
+    step "export ${task^^} ($QUANTIZATION)"
+    $PY models/train/export_onnx.py --task "$task" --hf "$B/$task-fp32" --out "models/$task" --quantization "$QUANTIZATION"
+    rm -f "$B/eval-$task-"*.done
+  fi
+  ort_cmd="python models/train/eval_$task.py --engine ort --model models/$task --out $B/eval-$task-ort.json"
+  same_cmd="python models/train/eval_$task.py --engine torch --model $B/$task-fp32-int8weights --out $B/eval-$task-torch-same.json"
+  fp32_cmd="python models/train/eval_$task.py --engine torch --model $B/$task-fp32 --out $B/eval-$task-torch-fp32.json"
+  for spec in "ort:$ort_cmd" "torch-same:$same_cmd" "torch-fp32:$fp32_cmd"; do
+    name=${spec%%:*}
+    cmd=${spec#*:}
+    if [ "$name" = torch-same ] && [ "$QUANTIZATION" != weights ]; then continue; fi
+    if [ ! -f "$B/eval-$task-$name.done" ]; then
+      step "eval ${task^^} $name"
+      ${cmd/#python/$PY} && touch "$B/eval-$task-$name.done"
+    fi
+  done
+  $PY models/train/finalize_manifest.py --model "models/$task" --shipped "$B/eval-$task-ort.json" \
+    --same-weights "$B/eval-$task-torch-same.json" --fp32 "$B/eval-$task-torch-fp32.json" \
+    --cmd "$ort_cmd" --cmd "$same_cmd" --cmd "$fp32_cmd"
+done
 
-if [ "${SKIP_FP32_EVAL:-0}" != 1 ] && [ ! -f "$B/eval-re-torch.json.done" ]; then
-  step "eval RE fp32 (pytorch)"
-  $PY models/train/eval_re.py --engine torch --model "$B/re-fp32" --out "$B/eval-re-torch.json" && touch "$B/eval-re-torch.json.done"
-fi
-$PY models/train/finalize_manifest.py --model models/re --int8 "$B/eval-re-ort-int8.json" --fp32 "$B/eval-re-torch.json" \
-  --cmd-int8 "python models/train/eval_re.py --engine ort --model models/re --out $B/eval-re-ort-int8.json" \
-  --cmd-fp32 "python models/train/eval_re.py --engine torch --model $B/re-fp32 --out $B/eval-re-torch.json"
-
+step "TypeScript evaluation"; bash scripts/eval-models.sh
 step "sizes"; du -cb models/ner/* models/re/* | tail -1
 step "done"

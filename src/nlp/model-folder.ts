@@ -24,6 +24,8 @@ export interface ModelFolder {
   tokenizer: Tokenizer;
   ref: { name: string; version: string };
   config: Record<string, unknown>;
+  /** onnxruntime session config entries the export asks for (config.json `onnx_session_config`). */
+  sessionConfig: Record<string, string>;
   /** RE only: allowed labels per "SubjectType|ObjectType". */
   pairLabels?: Record<string, string[]>;
   entityMasks?: Record<string, string>;
@@ -75,6 +77,20 @@ function inferTask(config: Json, labels: string[], dir: string): ModelTask {
   fail(`${dir}: cannot tell the task (no litmine_task, no B-/I- labels, no known architecture)`);
 }
 
+/** Weight-only int8 exports need `session.disable_quant_qdq: "1"` so their DequantizeLinear nodes fold at load. */
+function readSessionConfig(config: Json, dir: string): Record<string, string> {
+  const entries = config.onnx_session_config ?? {};
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    fail(`${dir}/config.json: onnx_session_config must be an object of strings`);
+  }
+  for (const [key, value] of Object.entries(entries)) {
+    if (typeof value !== 'string' || !key.includes('.')) {
+      fail(`${dir}/config.json: onnx_session_config["${key}"] must be a "section.key": "string" entry`);
+    }
+  }
+  return entries as Record<string, string>;
+}
+
 export function loadModelFolder(dirIn: string): ModelFolder {
   const dir = resolve(dirIn);
   if (!existsSync(dir)) fail(`${dir}: model folder does not exist`);
@@ -112,7 +128,17 @@ export function loadModelFolder(dirIn: string): ModelFolder {
   const maxLength = Math.min(typeof config.max_length === 'number' ? config.max_length : (tokMax ?? 512), positions);
   if (maxLength < 8) fail(`${dir}: max_length ${maxLength} is too small`);
 
-  const folder: ModelFolder = { dir, modelPath, task, labels, maxLength, tokenizer: loadTokenizer(dir), ref, config };
+  const folder: ModelFolder = {
+    dir,
+    modelPath,
+    task,
+    labels,
+    maxLength,
+    tokenizer: loadTokenizer(dir),
+    ref,
+    config,
+    sessionConfig: readSessionConfig(config, dir),
+  };
   if (task === 'relation-classification') {
     const pairLabels = config.pair_labels as Record<string, string[]> | undefined;
     const entityMasks = config.entity_masks as Record<string, string> | undefined;

@@ -14,6 +14,19 @@ export interface OnnxSessionOptions {
   /** Threads inside one operator; 0 lets onnxruntime choose. */
   intraOpThreads: number;
   onWarning?: (message: string) => void;
+  /** Session config entries such as `session.disable_quant_qdq` (see onnxruntime_session_options_config_keys.h). */
+  sessionConfig?: Readonly<Record<string, string>>;
+}
+
+/** `{ "session.a": "1" }` → `{ session: { a: "1" } }`, the shape onnxruntime-node's `extra` takes. */
+export function extraOptions(entries: Readonly<Record<string, string>>): Record<string, Record<string, string>> {
+  const extra: Record<string, Record<string, string>> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    const dot = key.indexOf('.');
+    const section = key.slice(0, dot);
+    extra[section] = { ...extra[section], [key.slice(dot + 1)]: value };
+  }
+  return extra;
 }
 
 /** A padded batch: row-major [batch, seq]. */
@@ -44,6 +57,7 @@ export class OnnxSession {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...(options.sessionConfig && Object.keys(options.sessionConfig).length ? { extra: extraOptions(options.sessionConfig) } : {}),
     };
     if (options.executionProvider === 'cuda') {
       try {

@@ -39,7 +39,7 @@ export class RelationClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<RelationClassifier> {
     const folder = loadModelFolder(dir);
-    const session = await OnnxSession.create(folder.modelPath, options);
+    const session = await OnnxSession.create(folder.modelPath, { ...options, sessionConfig: folder.sessionConfig });
     return new RelationClassifier(folder, session, options.batchSize);
   }
 

@@ -35,7 +35,7 @@ export class TokenClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<TokenClassifier> {
     const folder = loadModelFolder(dir);
-    const session = await OnnxSession.create(folder.modelPath, options);
+    const session = await OnnxSession.create(folder.modelPath, { ...options, sessionConfig: folder.sessionConfig });
     return new TokenClassifier(folder, session, options.batchSize, options.overlap);
   }
 

@@ -11,7 +11,7 @@ import test from 'ava';
 import { LitmineError } from '../../src/errors.js';
 import { loadModelFolder } from '../../src/nlp/model-folder.js';
 import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
-import { OnnxSession } from '../../src/nlp/onnx-session.js';
+import { extraOptions, OnnxSession } from '../../src/nlp/onnx-session.js';
 import { RelationClassifier } from '../../src/nlp/relation-classifier.js';
 import { runBatches } from '../../src/nlp/run-batches.js';
 import { TokenClassifier } from '../../src/nlp/token-classifier.js';
@@ -25,6 +25,8 @@ interface GoldenCase {
   input_ids?: number[];
   /** Tiny fixtures: the model's own logits. */
   logits?: number[][] | number[];
+  /** Trained models, weight-only int8: PyTorch computing with the shipped (dequantized) weights. */
+  logits_pytorch_same_weights?: number[][] | number[];
   /** Trained models: the shipped int8 file run by Python's onnxruntime (the same model, another engine). */
   logits_int8_onnxruntime?: number[][] | number[];
   pair?: string;
@@ -38,9 +40,12 @@ function goldenCases(file: string): GoldenCase[] {
   return cases as GoldenCase[];
 }
 
-/** The reference logits for the committed file: int8 ONNX Runtime output where the export wrote it. */
+/**
+ * The reference logits for the committed file: PyTorch on the same weights where the export could
+ * run them there (weight-only int8), else Python onnxruntime on the same file (dynamic int8).
+ */
 function referenceLogits(c: GoldenCase): number[] {
-  const logits = c.logits_int8_onnxruntime ?? c.logits;
+  const logits = c.logits_pytorch_same_weights ?? c.logits_int8_onnxruntime ?? c.logits;
   if (!logits) throw new Error(`golden case "${c.text}" has no logits`);
   return (logits as number[][]).flat();
 }
@@ -136,6 +141,26 @@ test('a manifest sha256 mismatch refuses the folder (LITMINE_MODEL_LOAD)', (t) =
   const err = t.throws(() => loadModelFolder(dir), { instanceOf: LitmineError });
   t.is(err?.code, 'LITMINE_MODEL_LOAD');
   t.regex(err!.message, /vocab\.txt sha256/);
+});
+
+test('onnx_session_config reaches the session as onnxruntime extra options; a malformed one is refused', async (t) => {
+  t.deepEqual(extraOptions({ 'session.disable_quant_qdq': '1', 'session.set_denormal_as_zero': '1', 'optimization.x': '0' }), {
+    session: { disable_quant_qdq: '1', set_denormal_as_zero: '1' },
+    optimization: { x: '0' },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-model-'));
+  for (const f of ['model.onnx', 'vocab.txt']) copyFileSync(join(TINY_NER, f), join(dir, f));
+  const config = JSON.parse(readFileSync(join(TINY_NER, 'config.json'), 'utf8'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, onnx_session_config: { 'session.disable_quant_qdq': '1' } }));
+  t.deepEqual(loadModelFolder(dir).sessionConfig, { 'session.disable_quant_qdq': '1' });
+  const tc = await TokenClassifier.create(dir, OPTS); // onnxruntime accepts the entry
+  t.is(tc.width, config.num_labels ?? Object.keys(config.id2label).length);
+  await tc.close();
+  for (const bad of [{ 'session.disable_quant_qdq': 1 }, { disable_quant_qdq: '1' }, ['session.x']]) {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, onnx_session_config: bad }));
+    const err = t.throws(() => loadModelFolder(dir), { instanceOf: LitmineError });
+    t.regex(err!.message, /onnx_session_config/);
+  }
 });
 
 test('a Hugging Face export without manifest or litmine_task loads the same way', (t) => {
