@@ -178,11 +178,13 @@ def read_brat_dir(d: Path):
     return sents
 
 
-def load_ner_train(split="train"):
-    """Returns list of (corpus, words, labels[litmine typed IOB2])."""
+def load_ner_train(split="train", corpora=None):
+    """Returns list of (corpus, words, labels[litmine typed IOB2]) for the named corpora (default all)."""
     root = data_root()
     out = []
     for name, (rel, _types) in NER_TRAIN.items():
+        if corpora and name not in corpora:
+            continue
         if name == "jnlpba":
             sub = "train" if split == "train" else "test"
             sents = read_brat_dir(root / rel.format(split=sub))

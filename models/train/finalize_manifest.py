@@ -26,6 +26,7 @@ def main():
     ap.add_argument("--shipped", required=True, help="the model file's scores (Python onnxruntime)")
     ap.add_argument("--same-weights", default=None, help="PyTorch on the shipped (dequantized) weights")
     ap.add_argument("--fp32", default=None, help="PyTorch on the unquantized weights")
+    ap.add_argument("--typescript", default=None, help="folder of `litmine eval --json` results (scripts/eval-models.sh)")
     ap.add_argument("--cmd", action="append", default=[])
     a = ap.parse_args()
     m = Path(a.model)
@@ -38,6 +39,17 @@ def main():
         if path and Path(path).exists():
             man[key] = pick(json.loads(Path(path).read_text()))
     man.setdefault("scores", {})
+    man.pop("scores_typescript", None)
+    if a.typescript:
+        task = "ner" if man["task"] == "token-classification" else "re"
+        ts = {}
+        for f in sorted(Path(a.typescript).glob(f"{task}-*.json")):
+            r = json.loads(f.read_text())
+            corpus = f.stem[len(task) + 1:]
+            ts[corpus] = {k: r[k] for k in ("precision", "recall", "f1")}
+            if isinstance(r.get("document"), dict):  # BC5CDR CID at document level
+                ts[corpus + "-doc"] = {k: r["document"][k] for k in ("precision", "recall", "f1")}
+        man["scores_typescript"] = ts
     man["how_evaluated"] = a.cmd
     write_json(m / "manifest.json", man)
     print(json.dumps(man["scores"], indent=1))

@@ -52,30 +52,37 @@ re_pid=$!
 wait "$ner_pid"
 wait "$re_pid"
 
-# ---------------- export and evaluation, per task
+# ---------------- export and Python evaluation, per task
 for task in ner re; do
   if [ ! -f "models/$task/manifest.json" ] || [ "$B/$task-fp32/training_info.json" -nt "models/$task/manifest.json" ]; then
     step "export ${task^^} ($QUANTIZATION)"
     $PY models/train/export_onnx.py --task "$task" --hf "$B/$task-fp32" --out "models/$task" --quantization "$QUANTIZATION"
     rm -f "$B/eval-$task-"*.done
   fi
-  ort_cmd="python models/train/eval_$task.py --engine ort --model models/$task --out $B/eval-$task-ort.json"
-  same_cmd="python models/train/eval_$task.py --engine torch --model $B/$task-fp32-int8weights --out $B/eval-$task-torch-same.json"
-  fp32_cmd="python models/train/eval_$task.py --engine torch --model $B/$task-fp32 --out $B/eval-$task-torch-fp32.json"
-  for spec in "ort:$ort_cmd" "torch-same:$same_cmd" "torch-fp32:$fp32_cmd"; do
-    name=${spec%%:*}
-    cmd=${spec#*:}
+  for name in ort torch-same torch-fp32; do
     if [ "$name" = torch-same ] && [ "$QUANTIZATION" != weights ]; then continue; fi
     if [ ! -f "$B/eval-$task-$name.done" ]; then
       step "eval ${task^^} $name"
-      ${cmd/#python/$PY} && touch "$B/eval-$task-$name.done"
+      case $name in
+        ort) model=models/$task; engine=ort ;;
+        torch-same) model=$B/$task-fp32-int8weights; engine=torch ;;
+        torch-fp32) model=$B/$task-fp32; engine=torch ;;
+      esac
+      $PY "models/train/eval_$task.py" --engine "$engine" --model "$model" --out "$B/eval-$task-$name.json" \
+        && touch "$B/eval-$task-$name.done"
     fi
   done
-  $PY models/train/finalize_manifest.py --model "models/$task" --shipped "$B/eval-$task-ort.json" \
-    --same-weights "$B/eval-$task-torch-same.json" --fp32 "$B/eval-$task-torch-fp32.json" \
-    --cmd "$ort_cmd" --cmd "$same_cmd" --cmd "$fp32_cmd"
 done
 
+# ---------------- TypeScript evaluation (litmine eval), then the manifests' scores
 step "TypeScript evaluation"; bash scripts/eval-models.sh
+for task in ner re; do
+  $PY models/train/finalize_manifest.py --model "models/$task" --shipped "$B/eval-$task-ort.json" \
+    --same-weights "$B/eval-$task-torch-same.json" --fp32 "$B/eval-$task-torch-fp32.json" --typescript "$B/eval-ts" \
+    --cmd "bash scripts/eval-models.sh  # TypeScript, litmine eval" \
+    --cmd "python models/train/eval_$task.py --engine ort --model models/$task --out $B/eval-$task-ort.json" \
+    --cmd "python models/train/eval_$task.py --engine torch --model $B/$task-fp32-int8weights --out $B/eval-$task-torch-same.json" \
+    --cmd "python models/train/eval_$task.py --engine torch --model $B/$task-fp32 --out $B/eval-$task-torch-fp32.json"
+done
 step "sizes"; du -cb models/ner/* models/re/* | tail -1
 step "done"

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, allowed_mask, base_model_dir, base_model_info,  # noqa
+from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, NER_TRAIN, allowed_mask, base_model_dir, base_model_info,  # noqa
                     encode_words, load_ner_train, load_tokenizer, log, prefill_pieces, setup_torch)
 from trainer import add_training_args, train  # noqa
 
@@ -42,6 +42,8 @@ def main():
                       epochs=2.0, warmup=0.06)
     ap.add_argument("--keep-empty", default="linnaeus=0.25,jnlpba=1.0,bc2gm=0.6",
                     help="fraction of entity-free sentences kept per corpus")
+    ap.add_argument("--corpora", default=",".join(NER_TRAIN),
+                    help="training corpora (a subset trains a per-corpus model with the same recipe, for comparison)")
     args = ap.parse_args()
 
     torch, dev = setup_torch()
@@ -52,7 +54,7 @@ def main():
 
     tok = load_tokenizer()
     t0 = time.time()
-    data = load_ner_train("train")
+    data = load_ner_train("train", set(args.corpora.split(",")))
     ex, stats = build_examples(tok, data, args.max_len, keep_empty, rng)
     log(f"examples={len(ex)} stats={dict(stats)} prep={time.time() - t0:.1f}s")
     lengths = [len(e[0]) for e in ex]

@@ -123,3 +123,31 @@ def dequantized_state_dict(model, fp32_onnx: str):
         state[name] = torch.from_numpy(deq.T.copy() if transposed else deq)
         replaced += 1
     return state, replaced
+
+
+def quantize_folder(src_dir: str, dst_dir: str):
+    """A model folder (e.g. an optimum export) -> the same folder with weight-only int8 model.onnx and the session
+    config entry in config.json; tokenizer and config files are copied, a manifest is not (its hashes would lie)."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    src, dst = Path(src_dir), Path(dst_dir)
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in src.iterdir():
+        if f.is_file() and f.name not in ("model.onnx", "manifest.json", "config.json"):
+            shutil.copy(f, dst / f.name)
+    n = quantize_onnx_weights(str(src / "model.onnx"), str(dst / "model.onnx"))
+    cfg = json.loads((src / "config.json").read_text())
+    cfg["onnx_session_config"] = {**cfg.get("onnx_session_config", {}), **QDQ_SESSION_CONFIG}
+    (dst / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
+    return n
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 3:
+        sys.exit("usage: python models/train/weight_quant.py <model folder> <output folder>")
+    count = quantize_folder(sys.argv[1], sys.argv[2])
+    print(f"{sys.argv[2]}: {count} weight tensors stored as int8")

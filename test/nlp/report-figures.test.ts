@@ -1,0 +1,60 @@
+/**
+ * `litmine eval` reproduces the figures models/REPORT.md and the manifests give for the committed
+ * models, on the real test splits: exactly the TypeScript figure recorded at export, and within 0.2
+ * F1 of PyTorch run on the same weights. NCBI-disease (940 sentences) and GAD fold 1 (534 pairs)
+ * keep it to seconds; scripts/eval-models.sh runs every corpus.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+import { hasSharedData, sharedPath } from '../helpers/shared-data.js';
+import { REAL_NER, REAL_RE, hasRealNer, hasRealRe } from './tiny-models.js';
+import test from 'ava';
+
+interface Scores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+interface Manifest {
+  scores_typescript?: Record<string, Scores>;
+  scores_pytorch_same_weights?: Record<string, Scores>;
+}
+
+const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+
+async function evalJson(args: string[]): Promise<Scores> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'litmine-eval-'));
+  const code = await main(['eval', ...args, '--json', '--data-dir', dataDir], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    isTTY: false,
+  });
+  if (code !== 0) throw new Error(err.join('\n'));
+  return JSON.parse(out.join('\n')) as Scores;
+}
+
+function check(t: import('ava').ExecutionContext, corpus: string, got: Scores, m: Manifest) {
+  const recorded = m.scores_typescript?.[corpus];
+  const pytorch = m.scores_pytorch_same_weights?.[corpus];
+  if (!recorded || !pytorch) return t.fail(`manifest has no TypeScript or PyTorch score for ${corpus}`);
+  t.deepEqual({ precision: got.precision, recall: got.recall, f1: got.f1 }, recorded);
+  t.log(`${corpus}: TypeScript F1 ${got.f1}, PyTorch on the same weights ${pytorch.f1}`);
+  t.true(Math.abs(got.f1 - pytorch.f1) <= 0.2, `${corpus}: ${got.f1} vs PyTorch ${pytorch.f1}`);
+}
+
+const nerTest = hasSharedData && hasRealNer ? test : test.skip;
+const reTest = hasSharedData && hasRealRe ? test : test.skip;
+
+nerTest('litmine eval ner reproduces the recorded NCBI-disease figure, within 0.2 F1 of PyTorch', async (t) => {
+  const got = await evalJson(['ner', sharedPath('ncbi-disease', 'biobert', 'test.tsv'), '--model', REAL_NER, '--type', 'Disease']);
+  check(t, 'ncbi-disease', got, manifest(REAL_NER));
+});
+
+reTest('litmine eval re reproduces the recorded GAD figure, within 0.2 F1 of PyTorch', async (t) => {
+  const got = await evalJson(['re', sharedPath('gad', 'biobert-10fold', '1', 'test.tsv'), '--model', REAL_RE]);
+  check(t, 'gad', got, manifest(REAL_RE));
+});
