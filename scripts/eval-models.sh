@@ -29,9 +29,10 @@ LIST
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == re ]]; then
-  for spec in "gad:$DATA/gad/biobert-10fold/1/test.tsv" "euadr:$DATA/euadr/biobert-10fold/1/test.tsv" "chemprot:$DATA/chemprot-scibert/test.jsonl"; do
+  # bc5cdr-cid: mention level on top; its JSON's "document" is eval_re.py's bc5cdr-cid-doc.
+  for spec in "gad:$DATA/gad/biobert-10fold/1/test.tsv" "euadr:$DATA/euadr/biobert-10fold/1/test.tsv" "chemprot:$DATA/chemprot-scibert/test.jsonl" "bc5cdr-cid:$DATA/bc5cdr-pubtator/CDR_TestSet.PubTator.txt"; do
     name="${spec%%:*}"; file="${spec#*:}"
     litmine eval re "$file" --model "$RE" --json > "$OUT/re-$name.json"
-    echo "re $name: $(node -e 'const r=require(process.argv[1]); console.log(`P ${r.precision} R ${r.recall} F1 ${r.f1}`)' "$PWD/$OUT/re-$name.json")"
+    echo "re $name: $(node -e 'const r=require(process.argv[1]); const d=r.document; console.log(`P ${r.precision} R ${r.recall} F1 ${r.f1}` + (d ? ` (document level: P ${d.precision} R ${d.recall} F1 ${d.f1})` : ""))' "$PWD/$OUT/re-$name.json")"
   done
 fi

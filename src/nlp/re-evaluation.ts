@@ -1,15 +1,26 @@
 /**
- * Relation-classification evaluation over the shared corpora's formats: BioBERT's GAD/EU-ADR
- * 10-fold TSVs (already masked with @GENE$/@DISEASE$; label 1 → "association") and SciBERT's
- * ChemProt JSONL (<< first >> and [[ second ]] marked; fine labels → CPR groups). Micro P/R/F1 over
- * the positive labels, the negative label excluded (BioBERT's convention).
+ * Relation-classification evaluation over the shared corpora's formats, with the instances
+ * models/train/re_data.py builds (so the figures equal eval_re.py's on the same model):
+ *   - BioBERT's GAD/EU-ADR 10-fold TSVs (.tsv; already masked with @GENE$/@DISEASE$; 1 → "association");
+ *   - SciBERT's ChemProt JSONL (.jsonl; see re-corpora/chemprot.ts: arguments typed per sentence,
+ *     unrelated chemical × gene pairs as "false"; fine labels → CPR groups);
+ *   - BC5CDR CID PubTator files (.PubTator.txt / .pubtator; see re-corpora/cid.ts): mention-level
+ *     instances, plus a document-level score over (PMID, chemical, disease) pairs predicted CID by
+ *     any instance, against every CID pair of the file (cross-sentence ones included).
+ * Micro P/R/F1 over the positive labels, the negative label excluded (BioBERT's convention; per
+ * instance: tp when the prediction is positive and right, fp when positive and wrong, fn when the
+ * gold is positive and not predicted).
  *
- *   const items = readReFile(path, text);  const r = await evaluateRe(classifier, items);
+ *   const corpus = readReFile(path, text, { typed });  const r = await evaluateRe(classifier, corpus);
  */
 import { basename } from 'node:path';
 import { LitmineError } from '../errors.js';
 import { prf, type Scores } from './ner-evaluation.js';
+import { readCid } from './re-corpora/cid.js';
+import { type TypedDictionary, readChemprotJsonl } from './re-corpora/chemprot.js';
 import type { RelationClassifier, RelationResult } from './relation-classifier.js';
+
+export { readChemprotJsonl } from './re-corpora/chemprot.js';
 
 export interface ReItem {
   /** The sentence with both arguments masked. */
@@ -17,18 +28,21 @@ export interface ReItem {
   /** "SubjectType|ObjectType". */
   key: string;
   gold: string;
+  /** Document-level pair the instance stands for (BC5CDR CID: "pmid\tchemical\tdisease"). */
+  doc?: string;
 }
 
-const CPR: Record<string, string> = {};
-for (const [group, names] of Object.entries({
-  'CPR:3': ['UPREGULATOR', 'ACTIVATOR', 'INDIRECT-UPREGULATOR'],
-  'CPR:4': ['DOWNREGULATOR', 'INHIBITOR', 'INDIRECT-DOWNREGULATOR'],
-  'CPR:5': ['AGONIST', 'AGONIST-ACTIVATOR', 'AGONIST-INHIBITOR'],
-  'CPR:6': ['ANTAGONIST'],
-  'CPR:9': ['SUBSTRATE', 'PRODUCT-OF', 'SUBSTRATE_PRODUCT-OF'],
-})) {
-  for (const n of names) CPR[n] = group;
+export type ReFormat = 'gad-tsv' | 'chemprot-jsonl' | 'bc5cdr-pubtator';
+
+export interface ReCorpus {
+  format: ReFormat;
+  items: ReItem[];
+  /** BC5CDR CID: every CID pair of the file, as ReItem.doc keys; the document-level gold. */
+  documentGold?: ReadonlySet<string>;
 }
+
+/** The label whose document-level pairs are scored (eval_re.py: instances predicted "CID"). */
+export const DOCUMENT_LABEL = 'CID';
 
 /** GAD/EU-ADR: test.tsv has a header and (index, sentence, label); train.tsv has (sentence, label). */
 export function readGadTsv(text: string, positive = 'association', negative = 'false'): ReItem[] {
@@ -43,36 +57,45 @@ export function readGadTsv(text: string, positive = 'association', negative = 'f
   return out;
 }
 
-/** SciBERT ChemProt: the << >> argument is taken as the chemical, the [[ ]] one as the gene. */
-export function readChemprotJsonl(text: string, masks = { Chemical: '@CHEMICAL$', Gene: '@GENE$' }): ReItem[] {
-  const out: ReItem[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const o = JSON.parse(line) as { text: string; label: string };
-    const masked = o.text.replace(/<< (.+?) >>/, () => masks.Chemical).replace(/\[\[ (.+?) \]\]/, () => masks.Gene);
-    out.push({ text: masked, key: 'Chemical|Gene', gold: CPR[o.label] ?? 'false' });
-  }
-  return out;
+/** The file's format, from its name. */
+export function reFileFormat(path: string): ReFormat {
+  const name = basename(path).toLowerCase();
+  if (name.endsWith('.pubtator.txt') || name.endsWith('.pubtator')) return 'bc5cdr-pubtator';
+  if (name.endsWith('.jsonl')) return 'chemprot-jsonl';
+  if (name.endsWith('.tsv')) return 'gad-tsv';
+  throw new LitmineError(
+    'LITMINE_USAGE',
+    `${basename(path)}: unknown relation file format (expected .tsv, .jsonl, .PubTator.txt or .pubtator)`,
+  );
 }
 
-/** `positive`: the model's label for a gene–disease association (GAD/EU-ADR's 1). */
-export function readReFile(path: string, text: string, positive = 'association'): ReItem[] {
-  if (path.endsWith('.jsonl')) return readChemprotJsonl(text);
-  if (path.endsWith('.tsv')) return readGadTsv(text, positive);
-  throw new LitmineError('LITMINE_USAGE', `${basename(path)}: unknown relation file format (expected .jsonl or .tsv)`);
+export interface ReadReOptions {
+  /** The model's label for a gene–disease association (GAD/EU-ADR's 1). */
+  positive?: string;
+  /** ChemProt argument typing (re-corpora/chemprot.ts loadTypedDictionary); heuristics only without. */
+  typed?: TypedDictionary;
+}
+
+export function readReFile(path: string, text: string, options: ReadReOptions = {}): ReCorpus {
+  const format = reFileFormat(path);
+  if (format === 'bc5cdr-pubtator') return { format, ...readCid(text) };
+  if (format === 'chemprot-jsonl') return { format, items: readChemprotJsonl(text, { typed: options.typed }) };
+  return { format, items: readGadTsv(text, options.positive) };
 }
 
 export interface ReEvalResult extends Scores {
   instances: number;
   perLabel: Record<string, Scores>;
+  /** BC5CDR CID: document-level pairs predicted CID by any instance vs every gold CID pair. */
+  document?: Scores;
 }
 
 export async function evaluateRe(
   classifier: RelationClassifier,
-  items: readonly ReItem[],
+  corpus: ReCorpus | readonly ReItem[],
   onProgress?: (n: number) => void,
 ): Promise<ReEvalResult> {
-  const negative = classifier.negativeLabel;
+  const items = 'items' in corpus ? corpus.items : corpus;
   const results: RelationResult[] = [];
   const slice = 256;
   for (let at = 0; at < items.length; at += slice) {
@@ -80,10 +103,21 @@ export async function evaluateRe(
     results.push(...(await classifier.classify(part.map((i) => ({ text: i.text, key: i.key })))));
     onProgress?.(part.length);
   }
+  const predicted = results.map((r) => r.label);
+  return scoreRe(items, predicted, classifier.negativeLabel, 'items' in corpus ? corpus.documentGold : undefined);
+}
+
+/** The scores of predicted labels (one per item), as eval_re.py counts them. */
+export function scoreRe(
+  items: readonly ReItem[],
+  predicted: readonly string[],
+  negative = 'false',
+  documentGold?: ReadonlySet<string>,
+): ReEvalResult {
   const counts: Record<string, { tp: number; fp: number; fn: number }> = {};
   const c = (l: string) => (counts[l] ??= { tp: 0, fp: 0, fn: 0 });
   items.forEach((item, i) => {
-    const pred = results[i]!.label;
+    const pred = predicted[i]!;
     if (pred === item.gold) {
       if (pred !== negative) c(pred).tp++;
       return;
@@ -101,5 +135,15 @@ export async function evaluateRe(
     fp += k.fp;
     fn += k.fn;
   }
-  return { ...prf(tp, fp, fn), instances: items.length, perLabel };
+  const result: ReEvalResult = { ...prf(tp, fp, fn), instances: items.length, perLabel };
+  if (documentGold) {
+    const docs = new Set<string>();
+    items.forEach((item, i) => {
+      if (item.doc !== undefined && predicted[i] === DOCUMENT_LABEL) docs.add(item.doc);
+    });
+    let hit = 0;
+    for (const d of docs) if (documentGold.has(d)) hit++;
+    result.document = prf(hit, docs.size - hit, documentGold.size - hit);
+  }
+  return result;
 }

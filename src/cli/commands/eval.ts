@@ -4,19 +4,31 @@
  *
  *   litmine eval ner ../shared/data/ncbi-disease/biobert/test.tsv --type Disease --json
  *   litmine eval re ../shared/data/gad/biobert-10fold/1/test.tsv --model models/re
+ *   litmine eval re ../shared/data/bc5cdr-pubtator/CDR_TestSet.PubTator.txt --json
+ *
+ * `eval re` reads the format its file name says: .tsv (GAD/EU-ADR), .jsonl (SciBERT ChemProt; the
+ * argument typing dictionary comes from the shared corpora, $LITMINE_SHARED_DATA or ../shared/data),
+ * .PubTator.txt / .pubtator (BC5CDR CID). Its JSON: precision, recall, f1, tp, fp, fn, instances,
+ * perLabel at the top level (the mention-level score); for CID also `document`, the document-level
+ * score ({precision, recall, f1, tp, fp, fn} over (PMID, chemical, disease) pairs, cross-sentence
+ * gold pairs included) that eval_re.py reports as "bc5cdr-cid-doc".
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LitmineError } from '../../errors.js';
 import { evaluateNer, readConll } from '../../nlp/ner-evaluation.js';
-import { evaluateRe, readReFile } from '../../nlp/re-evaluation.js';
+import { loadTypedDictionary, sharedDataRoot } from '../../nlp/re-corpora/chemprot.js';
+import { evaluateRe, readReFile, reFileFormat } from '../../nlp/re-evaluation.js';
 import { RelationClassifier } from '../../nlp/relation-classifier.js';
 import { TokenClassifier } from '../../nlp/token-classifier.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
 import { Progress } from '../progress.js';
 
 const USAGE =
-  'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n       litmine eval re <file.tsv|file.jsonl> [--model DIR] [--json]';
+  'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n' +
+  '       litmine eval re <file.tsv|file.jsonl|file.PubTator.txt> [--model DIR] [--json]\n' +
+  '         .tsv GAD/EU-ADR, .jsonl SciBERT ChemProt, .PubTator.txt/.pubtator BC5CDR CID (JSON adds\n' +
+  '         "document": the document-level CID score; the top-level figures are mention-level)';
 
 function fmt(n: number): string {
   return n.toFixed(2).padStart(6);
@@ -66,12 +78,19 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
       await classifier.close();
     }
   } else {
+    const format = reFileFormat(file); // an unknown format fails before the model loads
     const classifier = await RelationClassifier.create(modelDir, sessionOptions);
     const gd = classifier.folder.pairLabels?.['Gene|Disease']?.filter((l) => l !== classifier.negativeLabel);
-    const items = readReFile(file, text, gd?.[0]);
-    const progress = new Progress(io, 'eval re', { total: items.length, unit: 'pairs' });
+    let typed: Map<string, number> | undefined;
+    if (format === 'chemprot-jsonl') {
+      const root = sharedDataRoot(ctx.installDir);
+      typed = loadTypedDictionary(root);
+      if (typed.size === 0) io.err(`litmine eval: no typed mentions under ${root}; ChemProt arguments typed by heuristics only`);
+    }
+    const corpus = readReFile(file, text, { positive: gd?.[0], typed });
+    const progress = new Progress(io, 'eval re', { total: corpus.items.length, unit: 'pairs' });
     try {
-      const r = await evaluateRe(classifier, items, (n) => progress.tick(n));
+      const r = await evaluateRe(classifier, corpus, (n) => progress.tick(n));
       progress.done();
       result = { task, file, model: classifier.folder.ref, ...r };
     } finally {
@@ -98,6 +117,11 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
     const per = (result as { perLabel?: Record<string, { precision: number; recall: number; f1: number }> }).perLabel;
     for (const [label, s] of Object.entries(per ?? {}))
       io.out(`  ${label.padEnd(12)} P ${fmt(s.precision)} R ${fmt(s.recall)} F1 ${fmt(s.f1)}`);
+    const doc = (result as { document?: typeof r }).document;
+    if (doc)
+      io.out(
+        `document level (pmid, chemical, disease): P ${fmt(doc.precision)} R ${fmt(doc.recall)} F1 ${fmt(doc.f1)} tp ${doc.tp} fp ${doc.fp} fn ${doc.fn}`,
+      );
   }
   return 0;
 }
