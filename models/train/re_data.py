@@ -151,7 +151,7 @@ def chemprot(split):
             comp, stack = [start], [start]
             while stack:
                 u = stack.pop()
-                for v in adj[u]:
+                for v in sorted(adj[u]):  # a fixed visiting order: the float vote below is summed in it
                     if v not in colour:
                         colour[v] = 1 - colour[u]
                         comp.append(v)

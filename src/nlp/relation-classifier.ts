@@ -48,10 +48,29 @@ export class RelationClassifier {
   }
 
   /** Ids with [CLS]/[SEP], truncated to the model's length. */
+  /**
+   * [CLS] pieces [SEP]; a sentence longer than the model keeps the window of pieces that holds both
+   * masks (`@ xxx $`), centred on them as training did (models/train/train_re.py encode_re), so a
+   * pair far into a long sentence is still seen.
+   */
   encode(text: string): number[] {
-    const { cls, sep } = this.folder.tokenizer.specials;
-    const ids = this.folder.tokenizer.encode(text, { addSpecialTokens: false }).ids;
-    return [cls, ...ids.slice(0, this.folder.maxLength - 2), sep];
+    const tok = this.folder.tokenizer;
+    const { cls, sep } = tok.specials;
+    const ids = tok.encode(text, { addSpecialTokens: false }).ids;
+    const budget = this.folder.maxLength - 2;
+    let start = 0;
+    if (ids.length > budget) {
+      const at = tok.model.tokenToId('@');
+      const dollar = tok.model.tokenToId('$');
+      const masks: number[] = [];
+      for (let i = 0; i + 2 < ids.length; i++) if (ids[i] === at && ids[i + 2] === dollar) masks.push(i);
+      if (masks.length > 0) {
+        const lo = masks[0]!;
+        const hi = masks.at(-1)! + 3;
+        start = hi - lo >= budget ? lo : Math.max(0, Math.min(lo - Math.floor((budget - (hi - lo)) / 2), ids.length - budget));
+      }
+    }
+    return [cls, ...ids.slice(start, start + budget), sep];
   }
 
   async classify(inputs: readonly RelationInput[], onBatch?: (n: number) => void): Promise<RelationResult[]> {

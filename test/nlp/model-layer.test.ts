@@ -198,6 +198,25 @@ test('asking for CUDA without CUDA libraries falls back to the CPU with a warnin
   await s.close();
 });
 
+test('a relation input longer than the model keeps the window around both masks', async (t) => {
+  const rc = await RelationClassifier.create(TINY_RE, OPTS); // max_length 32: 30 pieces
+  const tok = rc.folder.tokenizer;
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 7}`).join(' ');
+  const text = `${filler(40)} @CHEMICAL$ raised the risk of @DISEASE$ in ${filler(40)}`;
+  t.true(tok.encode(text, { addSpecialTokens: false }).ids.length > 100);
+  const ids = rc.encode(text);
+  t.is(ids.length, 32);
+  const pieces = tok.encode('@CHEMICAL$ raised the risk of @DISEASE$', { addSpecialTokens: false }).ids;
+  const inner = ids.slice(1, -1);
+  const at = inner.findIndex((_, i) => pieces.every((p, k) => inner[i + k] === p));
+  t.true(at >= 0, 'both masks and the words between them are inside the window');
+  // Centred: the pieces left over split evenly before and after the masked span.
+  t.true(Math.abs(at - (inner.length - at - pieces.length)) <= 1);
+  // Short inputs are untouched.
+  t.deepEqual(rc.encode('@CHEMICAL$ causes @DISEASE$'), tok.encode('@CHEMICAL$ causes @DISEASE$').ids);
+  await rc.close();
+});
+
 test('tiny annotator end to end: offsets, relation indices and model refs', async (t) => {
   const a = await createOnnxAnnotator({ nerDir: TINY_NER, reDir: TINY_RE, ...OPTS });
   t.deepEqual(a.models, { ner: { name: 'tiny-ner', version: '0.0.1' }, re: { name: 'tiny-re', version: '0.0.1' } });

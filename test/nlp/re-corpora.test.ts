@@ -1,7 +1,7 @@
 /**
  * The relation-evaluation readers that must build re_data.py's instances: BC5CDR CID from PubTator
- * and ChemProt from SciBERT's JSONL (argument typing, "false" pairs), CPython's set order they rely
- * on, and the mention- and document-level scoring. Invented snippets first, then the real corpora
+ * and ChemProt from SciBERT's JSONL (argument typing, "false" pairs), and the mention- and
+ * document-level scoring. Invented snippets first, then the real corpora
  * (shared-data tier; the counts are those re_data.py gives on the same files).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import test from 'ava';
 import { main } from '../../src/cli.js';
 import { readCid, readPubtator } from '../../src/nlp/re-corpora/cid.js';
-import { PyPairSet, pyPairHash } from '../../src/nlp/re-corpora/cpython-set.js';
 import { geneScore, loadTypedDictionary, readChemprotJsonl } from '../../src/nlp/re-corpora/chemprot.js';
 import { type ReItem, reFileFormat, readReFile, scoreRe } from '../../src/nlp/re-evaluation.js';
 import { sharedPath, sharedTest } from '../helpers/shared-data.js';
@@ -122,49 +121,6 @@ test('gene-likeness score: dictionary votes decide, else the heuristics (values 
   t.is(geneScore('ZRT12', none), 0.5);
   t.is(geneScore('ZRT12 kinase', none), 1);
   t.is(geneScore('4-hydroxyzorbinol', none), -0.7 - 0.3);
-});
-
-test('CPython set order: tuple hash and iteration order as Python 3.11 gives them', (t) => {
-  t.is(pyPairHash(3, 9), 6417661851259668788n);
-  const small = new PyPairSet();
-  for (const [a, b] of [
-    [3, 9],
-    [0, 2],
-    [1, 1],
-    [3, 9],
-  ] as const)
-    small.add(a, b);
-  t.deepEqual(
-    [...small],
-    [
-      [1, 1],
-      [0, 2],
-      [3, 9],
-    ],
-  );
-  const grown = new PyPairSet(); // past 5 entries the table is rebuilt at 32 slots
-  for (const [a, b] of [
-    [12, 19],
-    [40, 47],
-    [0, 5],
-    [88, 95],
-    [60, 72],
-    [23, 30],
-    [101, 110],
-  ] as const)
-    grown.add(a, b);
-  t.deepEqual(
-    [...grown],
-    [
-      [101, 110],
-      [60, 72],
-      [12, 19],
-      [0, 5],
-      [40, 47],
-      [88, 95],
-      [23, 30],
-    ],
-  );
 });
 
 test('format by file name; scoring as eval_re.py counts, with the document level for CID', (t) => {

@@ -14,7 +14,6 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PyPairSet } from './cpython-set.js';
 import { CodePoints, PY_WORD, maskSpans, pyLen, pyNorm, pySplitLines } from './python-text.js';
 
 export interface ChemprotItem {
@@ -161,20 +160,21 @@ function sentenceInstances(
   rels: readonly { first: Span; second: Span; label: string | null }[],
   typed: TypedDictionary,
 ): ChemprotItem[] {
-  // Mention graph; Map keeps Python's dict insertion order, PyPairSet its set iteration order.
+  // Mention graph; Map keeps Python's dict insertion order, neighbours are visited in position order.
   const spans = new Map<string, Span>();
-  const adj = new Map<string, PyPairSet>();
+  const adj = new Map<string, Span[]>();
   const link = (u: Span, v: Span) => {
     const k = spanKey(u);
     spans.set(k, u);
-    let set = adj.get(k);
-    if (!set) adj.set(k, (set = new PyPairSet()));
-    set.add(v[0], v[1]);
+    let list = adj.get(k);
+    if (!list) adj.set(k, (list = []));
+    if (!list.some((w) => w[0] === v[0] && w[1] === v[1])) list.push(v);
   };
   for (const r of rels) {
     link(r.first, r.second);
     link(r.second, r.first);
   }
+  for (const list of adj.values()) list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   // Depth-first 2-colouring per component, then the component's vote types the two colours.
   const colour = new Map<string, 0 | 1>();
   const type = new Map<string, 'Chemical' | 'Gene'>();
@@ -185,15 +185,15 @@ function sentenceInstances(
     const stack = [start];
     while (stack.length > 0) {
       const u = stack.pop()!;
-      for (const [a, b] of adj.get(u)!) {
-        const v = `${a},${b}`;
+      for (const w of adj.get(u)!) {
+        const v = spanKey(w);
         if (colour.has(v)) continue;
         colour.set(v, colour.get(u) === 0 ? 1 : 0);
         comp.push(v);
         stack.push(v);
       }
     }
-    // Python 3.11's sum(): left-to-right float additions in visiting order (the sign is what counts).
+    // Python's sum(): left-to-right float additions in visiting order (the sign is what counts).
     let score = 0;
     for (const x of comp) {
       const [s, e] = spans.get(x)!;
