@@ -40,6 +40,8 @@ const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }
   LITMINE_NER_MODEL: { path: 'models.ner' },
   LITMINE_RE_MODEL: { path: 'models.re', parse: (v) => (v === 'none' ? null : v) },
   LITMINE_EXECUTION_PROVIDER: { path: 'models.executionProvider' },
+  LITMINE_INTRA_OP_THREADS: { path: 'models.intraOpThreads', parse: Number },
+  LITMINE_BATCH_SIZE: { path: 'models.batchSize', parse: Number },
   NCBI_API_KEY: { path: 'ncbi.apiKey' },
   LITMINE_NCBI_API_KEY: { path: 'ncbi.apiKey' },
   LITMINE_NCBI_EMAIL: { path: 'ncbi.email' },

@@ -30,6 +30,9 @@ test('file, then environment, then flags override the defaults', (t) => {
   t.deepEqual(config.log.kafka.brokers, ['a:9092', 'b:9093']);
   t.is(config.models.batchSize, 8);
   t.is(config.models.ner, 'models/ner', 'untouched defaults survive a partial file');
+  const threads = loadConfig({ cwd: dir, env: { LITMINE_INTRA_OP_THREADS: '1', LITMINE_BATCH_SIZE: '4' } });
+  t.is(threads.models.intraOpThreads, 1);
+  t.is(threads.models.batchSize, 4, 'the environment overrides the file');
 });
 
 test('every problem is reported with its path, at once', (t) => {
