@@ -9,7 +9,8 @@
 # again after a kill continues where it stopped.
 #   nohup bash models/train/run_all.sh > models/build/run_all.log 2>&1 &
 # Env: LITMINE_SHARED_DATA (data root, default ../shared/data); budgets in minutes NER_BUDGET_MIN, RE_BUDGET_MIN
-# (stage 1), NER_STAGE2_MIN, RE_STAGE2_MIN (stage 2; 0 skips it); QUANTIZATION=weights|dynamic.
+# (stage 1; 0 = no budget, a step-based schedule over NER_EPOCHS / RE_EPOCHS, e.g. on a GPU), NER_STAGE2_MIN,
+# RE_STAGE2_MIN (stage 2; 0 skips it); QUANTIZATION=weights|dynamic.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=models/build
@@ -26,12 +27,12 @@ step() { echo "=== $(date -u +%FT%TZ) $*"; }
 # ---------------- stage 1
 if [ ! -f "$B/ner-stage1/training_info.json" ]; then
   step "train NER, stage 1"
-  $PY models/train/train_ner.py --epochs 1.5 --time-budget-min "$NER_BUDGET_MIN" --ckpt-dir "$B/ckpt-ner" --resume \
+  $PY models/train/train_ner.py --epochs "${NER_EPOCHS:-1.5}" --time-budget-min "$NER_BUDGET_MIN" --ckpt-dir "$B/ckpt-ner" --resume \
     --out "$B/ner-stage1" >> "$B/train-ner.log" 2>&1
 fi
 if [ ! -f "$B/re-stage1/training_info.json" ]; then
   step "train RE, stage 1"
-  $PY models/train/train_re.py --epochs 2 --time-budget-min "$RE_BUDGET_MIN" --ckpt-dir "$B/ckpt-re" --resume \
+  $PY models/train/train_re.py --epochs "${RE_EPOCHS:-2}" --time-budget-min "$RE_BUDGET_MIN" --ckpt-dir "$B/ckpt-re" --resume \
     --out "$B/re-stage1" >> "$B/train-re.log" 2>&1
 fi
 
