@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   writeFileSync(input, JSON.stringify(sentences));
   const results: Result[] = [];
   const runs = [
-    ...modelDirs.map((dir, i) => ({ engine: 'litmine', dir, label: i === 0 ? 'litmine' : `litmine ${folders[i]!.ref.name}` })),
+    ...modelDirs.map((dir, i) => ({ engine: 'litmine', dir, label: i === 0 ? 'litmine' : `litmine ${basename(dir)}` })),
     { engine: 'transformers.js', dir: modelDirs[0]!, label: 'transformers.js' },
   ];
   for (const { engine, dir, label } of runs) {

@@ -38,10 +38,10 @@ export interface LitmineConfig {
     executionProvider: 'cpu' | 'cuda';
     intraOpThreads: number;
     /**
-     * Sentences per model call (sorted by length, padded to the longest). Default 1: with int8
-     * dynamically quantized models the activation scale is computed over the whole batch tensor, so
-     * a sentence's result would depend on its batch-mates (replays would not be byte-identical), and
-     * on 2 CPU cores one sentence per call was also faster (no padding). Raise it on a GPU.
+     * Sentences per model call (sorted by length, padded to the longest). Default 1: on 2 CPU cores
+     * one sentence per call is the fastest (no padding). Results do not depend on it with the
+     * committed float32-arithmetic models; with dynamically quantized exports they would (the
+     * activation scale is computed over the whole batch tensor). Raise it on a GPU.
      */
     batchSize: number;
   };
