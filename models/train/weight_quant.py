@@ -49,21 +49,21 @@ def _weight_axes(graph):
 
 
 def quantize_onnx_weights(src: str, dst: str):
-    """Writes the weight-only int8 model; returns how many initializers were quantized."""
+    """Writes the weight-only int8 model; returns {initializer name: its dequantized float32 value}."""
     import onnx
     from onnx import helper, numpy_helper
 
     model = onnx.load(src)
     g = model.graph
     axes = _weight_axes(g)
-    keep, new_nodes = [], []
+    keep, new_nodes, dequantized = [], [], {}
     for init in g.initializer:
         arr = numpy_helper.to_array(init)
         if init.name not in axes or arr.ndim != 2 or arr.dtype != np.float32:
             keep.append(init)
             continue
         axis = axes[init.name]
-        q, scale, _ = quantize_rows(arr, axis)
+        q, scale, dequantized[init.name] = quantize_rows(arr, axis)
         base = init.name
         keep += [numpy_helper.from_array(q, base + "_i8"), numpy_helper.from_array(scale, base + "_scale"),
                  numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), base + "_zp")]
@@ -76,7 +76,7 @@ def quantize_onnx_weights(src: str, dst: str):
     g.node.extend(new_nodes + nodes)  # producers first: the graph stays topologically sorted
     onnx.checker.check_model(model)
     onnx.save(model, dst)
-    return len(new_nodes)
+    return dequantized
 
 
 def _digest(a: np.ndarray) -> str:
@@ -97,32 +97,25 @@ def _param_index(model):
     return by_digest
 
 
-def dequantized_state_dict(model, fp32_onnx: str):
-    """State dict of `model` with every weight the weight-only export quantizes replaced by its dequantized value.
-    Re-derives the quantization from the fp32 ONNX export, so it needs no int8 file."""
+def dequantized_state_dict(model, fp32_onnx: str, dequantized):
+    """State dict of `model` with every weight the export quantized (`dequantized`, from quantize_onnx_weights on
+    `fp32_onnx`) replaced by its dequantized value, found by content in the fp32 export."""
     import onnx
     import torch
     from onnx import numpy_helper
 
-    g = onnx.load(fp32_onnx).graph
-    axes = _weight_axes(g)
     index = _param_index(model)
     state = {k: v.clone() for k, v in model.state_dict().items()}
-    replaced = 0
-    for init in g.initializer:
-        if init.name not in axes:
+    for init in onnx.load(fp32_onnx).graph.initializer:
+        if init.name not in dequantized:
             continue
-        arr = numpy_helper.to_array(init)
-        if arr.ndim != 2 or arr.dtype != np.float32:
-            continue
-        hit = index.get(_digest(arr))
+        hit = index.get(_digest(numpy_helper.to_array(init)))
         if hit is None:
             raise RuntimeError(f"{init.name}: no PyTorch parameter holds this weight")
         name, transposed = hit
-        _, _, deq = quantize_rows(arr, axes[init.name])
+        deq = dequantized[init.name]
         state[name] = torch.from_numpy(deq.T.copy() if transposed else deq)
-        replaced += 1
-    return state, replaced
+    return state
 
 
 def quantize_folder(src_dir: str, dst_dir: str):
@@ -137,7 +130,7 @@ def quantize_folder(src_dir: str, dst_dir: str):
     for f in src.iterdir():
         if f.is_file() and f.name not in ("model.onnx", "manifest.json", "config.json"):
             shutil.copy(f, dst / f.name)
-    n = quantize_onnx_weights(str(src / "model.onnx"), str(dst / "model.onnx"))
+    n = len(quantize_onnx_weights(str(src / "model.onnx"), str(dst / "model.onnx")))
     cfg = json.loads((src / "config.json").read_text())
     cfg["onnx_session_config"] = {**cfg.get("onnx_session_config", {}), **QDQ_SESSION_CONFIG}
     (dst / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
