@@ -11,10 +11,11 @@ import { documentId, normalisePmcid } from '../records/ids.js';
 import { type Article, type ArticleDates, type Author, type Journal, type Passage, SCHEMA_VERSION } from '../records/types.js';
 import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
+import { blockText } from './jats-block-text.js';
 import { languageCode } from './language-code.js';
 import { recordElement } from './parse-record-xml.js';
 import type { RecordOrigin } from './pubmed-article.js';
-import { attr, childElements, childText, cleanText, firstChild, isElement, textContent, type XmlElement } from './xml-element.js';
+import { attr, childElements, childText, cleanText, firstChild, isElement, normaliseSpace, type XmlElement } from './xml-element.js';
 
 /** Floats: only their captions are text for us; their inner paragraphs and tables are not body text. */
 const FLOATS = new Set([
@@ -39,8 +40,9 @@ export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): 
 
   const ids = articleIds(meta);
   const passages = new PassageList();
-  const title = textContent(firstChild(meta, 'title-group', 'article-title'));
-  if (title.trim() !== '') passages.add({ id: 'title', kind: 'title', text: title });
+  const titleEl = firstChild(meta, 'title-group', 'article-title');
+  const titleText = titleEl ? blockText(titleEl) : '';
+  if (titleText.trim() !== '') passages.add({ id: 'title', kind: 'title', text: titleText });
   for (const abstract of childElements(meta, 'abstract')) abstractPassages(abstract, passages);
 
   const body = firstChild(el, 'body');
@@ -67,7 +69,7 @@ export function jatsArticle(input: XmlElement | string, origin?: RecordOrigin): 
     pmcid: ids.pmcid,
     doi: ids.doi,
     otherIds: Object.keys(ids.otherIds).length > 0 ? ids.otherIds : undefined,
-    title,
+    title: normaliseSpace(titleText),
     passages: passages.list,
     journal: journal(journalMeta, meta),
     authors: authors(meta),
@@ -125,7 +127,7 @@ function walk(el: XmlElement, path: string[], captionsOnly: boolean, out: Passag
     const name = child.name;
     if (SKIPPED.has(name)) continue;
     if (name === 'caption') {
-      const text = textContent(child);
+      const text = blockText(child);
       if (text.trim() !== '') out.caption(text, attr(el, 'id'), sectionOf(path));
     } else if (name === 'sec' && !captionsOnly) {
       const title = cleanText(firstChild(child, 'title'));
@@ -142,17 +144,9 @@ function walk(el: XmlElement, path: string[], captionsOnly: boolean, out: Passag
   }
 }
 
+/** A paragraph's text without the floats nested in it (their captions are passages of their own). */
 function paragraphText(p: XmlElement): string {
-  if (!p.children.some((c) => isElement(c) && FLOATS.has(c.name))) return textContent(p);
-  const parts: string[] = [];
-  const collect = (el: XmlElement): void => {
-    for (const c of el.children) {
-      if (!isElement(c)) parts.push(c);
-      else if (!FLOATS.has(c.name)) collect(c);
-    }
-  };
-  collect(p);
-  return parts.join('');
+  return blockText(p, FLOATS);
 }
 
 function sectionOf(path: string[]): string | undefined {
@@ -184,7 +178,7 @@ function abstractPassages(abstract: XmlElement, out: PassageList): void {
   visit(abstract, start);
   if (found === 0) {
     // An abstract written as bare text, without <p>.
-    const text = textContent({ ...abstract, children: abstract.children.filter((c) => !isElement(c) || c.name !== 'title') });
+    const text = blockText({ ...abstract, children: abstract.children.filter((c) => !isElement(c) || c.name !== 'title') });
     if (text.trim() !== '') out.abstract(text, sectionOf(start), main);
   }
 }
@@ -249,8 +243,13 @@ function authors(meta: XmlElement | undefined): Author[] {
   collectAffs(meta);
   const out: Author[] = [];
   for (const group of childElements(meta, 'contrib-group')) {
-    for (const contrib of childElements(group, 'contrib')) {
-      if ((attr(contrib, 'contrib-type') ?? 'author') !== 'author') continue;
+    const contribs = childElements(group, 'contrib');
+    // An untyped contrib is an author only in a group where nobody is typed (older author lists);
+    // beside typed ones it is someone else (PLOS lists a study group's members after its collab).
+    // Members nested in <collab><contrib-group> are never reached: they belong to the collab.
+    const untypedRole = contribs.some((c) => attr(c, 'contrib-type') !== undefined) ? 'other' : 'author';
+    for (const contrib of contribs) {
+      if ((attr(contrib, 'contrib-type') ?? untypedRole) !== 'author') continue;
       const name = firstChild(contrib, 'name') ?? firstChild(contrib, 'name-alternatives', 'name');
       const orcid = childElements(contrib, 'contrib-id').find((c) => attr(c, 'contrib-id-type') === 'orcid');
       const affiliations: string[] = [];

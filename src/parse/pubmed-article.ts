@@ -21,7 +21,7 @@ import { compact } from './compact.js';
 import { formatDate } from './format-date.js';
 import { languageCode } from './language-code.js';
 import { recordElement } from './parse-record-xml.js';
-import { attr, childElements, childText, cleanText, firstChild, textContent, type XmlElement } from './xml-element.js';
+import { attr, childElements, childText, cleanText, firstChild, normaliseSpace, textContent, type XmlElement } from './xml-element.js';
 
 export type RecordOrigin = { file: string; index: number };
 
@@ -48,14 +48,7 @@ function fromCitation(mc: XmlElement | undefined, data: XmlElement | undefined, 
     const value = cleanText(other);
     if (!ids.pmcid && /^PMC\d+/.test(value)) ids.pmcid = value.split(/\s/)[0];
   }
-  if (!ids.doi) {
-    for (const loc of childElements(article, 'ELocationID')) {
-      if (attr(loc, 'EIdType') === 'doi') {
-        ids.doi = cleanText(loc);
-        break;
-      }
-    }
-  }
+  ids.doi ??= elocationDoi(article);
   const journalEl = firstChild(article, 'Journal');
   const passages: Passage[] = [];
   const title = textContent(firstChild(article, 'ArticleTitle'));
@@ -108,6 +101,8 @@ function fromBook(doc: XmlElement | undefined, data: XmlElement | undefined, ori
   ids.pmcid ??= fromData.pmcid;
   ids.pmid ??= fromData.pmid;
   ids.otherIds = { ...fromData.otherIds, ...ids.otherIds };
+  // A book (or chapter) gives its DOI as Book/ELocationID, like Article/ELocationID for a journal article.
+  ids.doi ??= elocationDoi(book) ?? elocationDoi(doc);
 
   // A chapter has its own ArticleTitle; a whole book only its BookTitle.
   const articleTitle = firstChild(doc, 'ArticleTitle');
@@ -142,6 +137,11 @@ function fromBook(doc: XmlElement | undefined, data: XmlElement | undefined, ori
     dates,
     origin,
   });
+}
+
+function elocationDoi(parent: XmlElement | undefined): string | undefined {
+  const loc = childElements(parent, 'ELocationID').find((l) => attr(l, 'EIdType') === 'doi');
+  return loc ? cleanText(loc) || undefined : undefined;
 }
 
 interface Ids {
@@ -198,7 +198,8 @@ function build(parts: {
     pmcid,
     doi: parts.ids.doi,
     otherIds,
-    title: parts.title,
+    // The metadata field follows the whitespace policy; the title passage keeps the text as parsed.
+    title: normaliseSpace(parts.title),
     passages: parts.passages,
     journal,
     authors: parts.authors,
@@ -213,41 +214,41 @@ function build(parts: {
   });
 }
 
-/** One passage per AbstractText, keeping the structured-abstract Label and NlmCategory. */
+/**
+ * One passage per AbstractText, keeping the structured-abstract Label and NlmCategory. An empty
+ * AbstractText that has a Label is a heading PubMed split off the next part ("CLINICALTRIALS" then
+ * "GOV ID": NCT…): its label leads the next part's section, joined as in JATS section paths.
+ */
 function abstractPassages(parent: XmlElement | undefined, otherParent: XmlElement | undefined): Passage[] {
   const out: Passage[] = [];
-  for (const abstract of childElements(parent, 'Abstract')) {
-    for (const part of childElements(abstract, 'AbstractText')) {
-      const text = textContent(part);
-      if (text.trim() === '') continue;
-      out.push(
-        compact<Passage>({
-          id: `abstract.${out.length}`,
-          kind: 'abstract',
-          section: nonBlank(attr(part, 'Label')),
-          nlmCategory: nonBlank(attr(part, 'NlmCategory')),
-          text,
-        }),
-      );
+  const parts = (abstracts: XmlElement[], id: (n: number) => string, kind: Passage['kind']): void => {
+    let n = 0;
+    for (const abstract of abstracts) {
+      let heading: string[] = [];
+      for (const part of childElements(abstract, 'AbstractText')) {
+        const text = textContent(part);
+        const label = nonBlank(attr(part, 'Label'));
+        if (text.trim() === '') {
+          if (label !== undefined) heading.push(label);
+          continue;
+        }
+        const section = [...heading, ...(label !== undefined ? [label] : [])];
+        heading = [];
+        out.push(
+          compact<Passage>({
+            id: id(n++),
+            kind,
+            section: section.length > 0 ? section.join(' > ') : undefined,
+            nlmCategory: nonBlank(attr(part, 'NlmCategory')),
+            text,
+          }),
+        );
+      }
     }
-  }
+  };
+  parts(childElements(parent, 'Abstract'), (n) => `abstract.${n}`, 'abstract');
   // OtherAbstract: translations and plain-language summaries, kept apart from the abstract proper.
-  let other = 0;
-  for (const abstract of childElements(otherParent, 'OtherAbstract')) {
-    for (const part of childElements(abstract, 'AbstractText')) {
-      const text = textContent(part);
-      if (text.trim() === '') continue;
-      out.push(
-        compact<Passage>({
-          id: `otherAbstract.${other++}`,
-          kind: 'other',
-          section: nonBlank(attr(part, 'Label')),
-          nlmCategory: nonBlank(attr(part, 'NlmCategory')),
-          text,
-        }),
-      );
-    }
-  }
+  parts(childElements(otherParent, 'OtherAbstract'), (n) => `otherAbstract.${n}`, 'other');
   return out;
 }
 

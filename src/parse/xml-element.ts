@@ -71,9 +71,18 @@ function collectText(el: XmlElement, parts: string[]): void {
   }
 }
 
-/** Text content with runs of whitespace collapsed and ends trimmed: for names, ids and labels. */
+/**
+ * The whitespace policy of every metadata field (title, journal, names, affiliations, keywords,
+ * MeSH, ids, labels): runs of whitespace, pretty-printing included, become one space, ends trimmed.
+ * Passage texts never go through it: mention offsets index into them as parsed.
+ */
+export function normaliseSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Text content under the metadata whitespace policy (normaliseSpace): for names, ids and labels. */
 export function cleanText(el: XmlChild | undefined): string {
-  return textContent(el).replace(/\s+/g, ' ').trim();
+  return normaliseSpace(textContent(el));
 }
 
 /** Trimmed text of the first child on the path, or undefined when absent or blank. */

@@ -5,6 +5,8 @@
  */
 import test from 'ava';
 import { jatsArticle } from '../../src/parse/jats-article.js';
+import { blockText } from '../../src/parse/jats-block-text.js';
+import { parseRecordXml } from '../../src/parse/parse-record-xml.js';
 import { parseXmlStream } from '../../src/parse/parse-xml-file.js';
 import { articles, chunked, collect } from './helpers.js';
 
@@ -86,7 +88,7 @@ test('a JATS article maps to an Article with sections, captions and licence; bac
     { id: 'body.0', kind: 'body', text: 'Lead paragraph.' },
     { id: 'body.1', kind: 'body', section: 'Introduction', text: 'Cells grow [1], in vitro at 37°C.' },
     { id: 'body.2', kind: 'body', section: 'Introduction > Sub part', text: 'Nested text with x=1.' },
-    { id: 'caption.f1', kind: 'caption', section: 'Introduction > Sub part', text: 'Growth.Cells & more.' },
+    { id: 'caption.f1', kind: 'caption', section: 'Introduction > Sub part', text: 'Growth.\nCells & more.' },
     { id: 'body.3', kind: 'body', section: 'Introduction > Sub part', text: 'Inline float after.' },
     { id: 'caption.t1', kind: 'caption', section: 'Introduction > Sub part', text: 'Table caption.' },
     { id: 'body.4', kind: 'body', section: 'Methods', text: 'Step one.' },
@@ -116,4 +118,13 @@ test('a pmc-articleset yields each article', async (t) => {
       ['pmc:PMC2', false],
     ],
   );
+});
+
+test('block elements are separated by one "\\n" where their texts would touch; inline markup adds nothing', (t) => {
+  const el = parseRecordXml(
+    '<p>Steps:<list><list-item><p>one</p></list-item><list-item><p>two</p></list-item></list>' +
+      '<disp-formula><label>(1)</label>a=b</disp-formula><disp-formula>c=d</disp-formula>' +
+      'then CO<sub>2</sub> <italic>in vivo</italic>.<fig><caption><p>gone</p></caption></fig>Next <p> spaced </p> end</p>',
+  );
+  t.is(blockText(el, new Set(['fig'])), 'Steps:\none\ntwo\n(1)\na=b\nc=d\nthen CO2 in vivo.\nNext  spaced  end');
 });

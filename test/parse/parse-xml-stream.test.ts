@@ -65,7 +65,8 @@ test('structured abstracts keep labels; inline markup and MathML flatten without
     '<AbstractText Label="RESULTS &amp; MORE" NlmCategory="RESULTS">Area <mml:math xmlns:mml="http://www.w3.org/1998/Math/MathML"><mml:mrow><mml:msup><mml:mi>r</mml:mi><mml:mn>2</mml:mn></mml:msup></mml:mrow></mml:math> grew <b>x</b><u>y</u> <![CDATA[<raw> &amp;]]> end</AbstractText>' +
     '<AbstractText/>';
   const a = pubmedArticle(pubmedRecord('7', { title: 'A <i>title</i> with <sup>3</sup>H&#8211;thymidine ', abstract }));
-  t.is(a.title, 'A title with 3H\u2013thymidine ');
+  t.is(a.passages[0]?.text, 'A title with 3H\u2013thymidine ', 'the title passage keeps every character');
+  t.is(a.title, 'A title with 3H\u2013thymidine', 'the title field follows the metadata whitespace policy');
   t.deepEqual(
     a.passages.filter((p) => p.kind === 'abstract'),
     [
@@ -268,7 +269,7 @@ test('an XML bomb (billion laughs) is refused at once with LITMINE_PARSE_ENTITY'
 
 test('an undeclared entity stays literally in the text; HTML names used by JATS are decoded', (t) => {
   const a = pubmedArticle(pubmedRecord('9', { title: 'x &minus;1 &thinsp;&undeclared; &#0; &#x110000;' }));
-  t.is(a.title, 'x \u22121 \u2009&undeclared; &#0; &#x110000;');
+  t.is(a.passages[0]?.text, 'x \u22121 \u2009&undeclared; &#0; &#x110000;');
 });
 
 test('files that are not PubMed or JATS XML give one clear error', async (t) => {

