@@ -56,7 +56,9 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
   try {
     parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (err) {
-    io.err(`litmine ${command.name}: ${(err as Error).message}\nusage: ${command.usage}`);
+    io.err(
+      `litmine ${command.name}: LITMINE_USAGE: ${flagError(err, command.name, rest, { ...GLOBAL_OPTIONS, ...command.options })}\nusage: ${command.usage}`,
+    );
     return 2;
   }
   if (parsed.values.help) {
@@ -95,6 +97,20 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * parseArgs' message, and for an unknown flag the way out when it was meant as text ("-cancer"):
+ * everything after `--` is text, e.g. `litmine search -- -cancer`.
+ */
+function flagError(err: unknown, command: string, args: string[], options: CommandOptions): string {
+  const message = (err as Error).message;
+  if ((err as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const known = new Set(Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]));
+  const word = args.find((a) => a.startsWith('-') && a !== '--' && !known.has(a.split('=')[0] as string));
+  return word === undefined
+    ? message
+    : `unknown option "${word}"; to search for it as text, put it after "--": litmine ${command} -- ${word}`;
 }
 
 function helpText(): string {

@@ -5,6 +5,7 @@
  *   litmine ask "Where is the protein Pannexin1 located?" --json
  */
 import type { Command } from '../command.js';
+import { integerFlag, MAX_LIMIT, queryText } from '../flag-values.js';
 import { openAnnotator, openStore } from '../open-services.js';
 
 export const askCommand: Command = {
@@ -14,11 +15,12 @@ export const askCommand: Command = {
   options: { limit: { type: 'string' }, 'no-ner': { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values, positionals }, context) {
     const { config, io } = context;
-    const question = positionals.join(' ').trim();
+    const question = queryText(positionals, 'question');
     if (!question) {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
+    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 10 });
     let entities: { text: string; type: string }[] = [];
     if (!values['no-ner']) {
       const annotator = await openAnnotator(config, context.installDir, io.err);
@@ -32,7 +34,7 @@ export const askCommand: Command = {
     const store = await openStore(config);
     try {
       await store.init();
-      const answer = await store.ask({ question, entities, limit: values.limit ? Number(values.limit) : 10 });
+      const answer = await store.ask({ question, entities, limit });
       if (values.json) {
         io.out(JSON.stringify({ question, entities, ...answer }, null, 2));
       } else {

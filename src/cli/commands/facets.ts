@@ -4,7 +4,9 @@
  *
  *   litmine facets Chemical --entity "Disease:breast cancer" --json
  */
+import { LitmineError } from '../../errors.js';
 import type { Command } from '../command.js';
+import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
 import { openStore } from '../open-services.js';
 
 export const facetsCommand: Command = {
@@ -13,20 +15,24 @@ export const facetsCommand: Command = {
   usage: 'litmine facets <type> [--entity KEY|TEXT] [--text QUERY] [--limit N] [--json]',
   options: { entity: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals }, { config, io }) {
-    const type = positionals[0];
+    if (positionals.length > 1)
+      throw new LitmineError('LITMINE_USAGE', `one entity type, got ${positionals.length} words: ${positionals.join(' ')}`);
+    const type = queryText(positionals, 'entity type');
     if (!type) {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const entity = values.entity as string | undefined;
+    const entity = stringFlag(values, 'entity');
+    const text = stringFlag(values, 'text');
+    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
     const store = await openStore(config);
     try {
       await store.init();
       const buckets = await store.facets({
         type,
         entity: entity ? (/^[A-Za-z]+:./.test(entity) ? { key: entity } : { text: entity }) : undefined,
-        text: values.text as string | undefined,
-        limit: values.limit ? Number(values.limit) : 20,
+        text,
+        limit,
       });
       if (values.json) io.out(JSON.stringify(buckets, null, 2));
       else for (const b of buckets) io.out(`${String(b.documents).padStart(6)} docs ${String(b.mentions).padStart(7)} mentions  ${b.text}`);

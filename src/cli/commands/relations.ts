@@ -5,13 +5,14 @@
  *   litmine relations cisplatin --type CID --json
  */
 import type { Command } from '../command.js';
+import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
 import { openStore } from '../open-services.js';
 import type { EntityRef } from '../../store/store.js';
 
 export const relationsCommand: Command = {
   name: 'relations',
   summary: 'relations of an entity (key "Type:text" or text), with counts and evidence sentences',
-  usage: 'litmine relations <entity> [--entity-type T] [--type RELATION] [--limit N] [--evidence N] [--json]',
+  usage: 'litmine relations [--] <entity> [--entity-type T] [--type RELATION] [--limit N] [--evidence N] [--json]',
   options: {
     'entity-type': { type: 'string' },
     type: { type: 'string' },
@@ -20,23 +21,24 @@ export const relationsCommand: Command = {
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, { config, io }) {
-    const entity = positionals.join(' ').trim();
+    const entity = queryText(positionals, 'entity');
     if (!entity) {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const ref: EntityRef =
-      /^[A-Za-z]+:./.test(entity) && !values['entity-type']
-        ? { key: entity }
-        : { text: entity, type: values['entity-type'] as string | undefined };
+    const entityType = stringFlag(values, 'entity-type');
+    const relationType = stringFlag(values, 'type');
+    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
+    const evidencePerRelation = integerFlag(values, 'evidence', { min: 0, max: 100, fallback: 2 });
+    const ref: EntityRef = /^[A-Za-z]+:./.test(entity) && !entityType ? { key: entity } : { text: entity, type: entityType };
     const store = await openStore(config);
     try {
       await store.init();
       const result = await store.relations({
         entity: ref,
-        type: values.type as string | undefined,
-        limit: values.limit ? Number(values.limit) : 20,
-        evidencePerRelation: values.evidence ? Number(values.evidence) : 2,
+        type: relationType,
+        limit,
+        evidencePerRelation,
       });
       if (values.json) {
         io.out(JSON.stringify(result, null, 2));

@@ -5,13 +5,14 @@
  *   litmine search "cisplatin nephrotoxicity" --entity-type Chemical --from-date 2015 --json
  */
 import type { Command } from '../command.js';
+import { dateFlag, dateRange, integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
 import { openStore } from '../open-services.js';
 
 export const searchCommand: Command = {
   name: 'search',
   summary: 'full-text search of the indexed articles or sentences, with highlights and filters',
   usage:
-    'litmine search <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
+    'litmine search [--] <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
   options: {
     sentences: { type: 'boolean' },
     journal: { type: 'string' },
@@ -23,25 +24,31 @@ export const searchCommand: Command = {
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, { config, io }) {
-    const text = positionals.join(' ').trim();
+    const text = queryText(positionals, 'query');
     if (!text) {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
+    // Every flag is checked before the store is opened: a bad value is a usage error, never a query.
+    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 10 });
+    const dateFrom = dateFlag(values, 'from-date');
+    const dateTo = dateFlag(values, 'to-date');
+    dateRange(dateFrom, dateTo);
+    const filters = {
+      journal: stringFlag(values, 'journal'),
+      dateFrom,
+      dateTo,
+      entityType: stringFlag(values, 'entity-type'),
+      entity: stringFlag(values, 'entity'),
+    };
     const store = await openStore(config);
     try {
       await store.init();
       const result = await store.search({
         text,
         target: values.sentences ? 'sentences' : 'articles',
-        limit: values.limit ? Number(values.limit) : 10,
-        filters: {
-          journal: values.journal as string | undefined,
-          dateFrom: values['from-date'] as string | undefined,
-          dateTo: values['to-date'] as string | undefined,
-          entityType: values['entity-type'] as string | undefined,
-          entity: values.entity as string | undefined,
-        },
+        limit,
+        filters,
       });
       if (values.json) {
         io.out(JSON.stringify(result, null, 2));
