@@ -40,6 +40,31 @@ export interface IngestStats {
   /** Inputs left out on purpose, by reason (non-XML files, articles without a text-mining licence). */
   skipped: Record<string, number>;
   bySource: Record<string, { articles: number; deletes: number; errors: number }>;
+  /** Articles kept although their bytes held invalid UTF-8: U+FFFD characters in them, per file. */
+  invalidUtf8?: InvalidUtf8Stats;
+}
+
+export interface InvalidUtf8Stats {
+  articles: number;
+  characters: number;
+  files: Record<string, number>;
+}
+
+export function addInvalidUtf8(into: IngestStats, from: InvalidUtf8Stats | undefined): void {
+  if (!from) return;
+  const to = (into.invalidUtf8 ??= { articles: 0, characters: 0, files: {} });
+  to.articles += from.articles;
+  to.characters += from.characters;
+  for (const [file, n] of Object.entries(from.files)) to.files[file] = (to.files[file] ?? 0) + n;
+}
+
+/** The run summary's words for it: "; 2 articles with invalid UTF-8 kept, 3 characters replaced by U+FFFD (a.xml: 2, b.xml: 1)". */
+export function invalidUtf8Note(s: InvalidUtf8Stats | undefined): string {
+  if (!s || s.articles === 0) return '';
+  const files = Object.entries(s.files);
+  const where = files.slice(0, 5).map(([f, n]) => `${f}: ${n}`);
+  if (files.length > 5) where.push(`${files.length - 5} more files`);
+  return `; ${s.articles} article${s.articles === 1 ? '' : 's'} with invalid UTF-8 kept, ${s.characters} character${s.characters === 1 ? '' : 's'} replaced by U+FFFD (${where.join(', ')})`;
 }
 
 export interface IngestOptions {
@@ -71,6 +96,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
       } else {
         stats.articles++;
         perSource.articles++;
+        if (record.kind === 'article' && record.replacementChars) {
+          const file = record.article.origin?.file ?? batch.source;
+          addInvalidUtf8(stats, { articles: 1, characters: record.replacementChars, files: { [file]: record.replacementChars } });
+        }
       }
     }
     if (out.length > 0) await log.produce(out);

@@ -8,7 +8,7 @@
 import { JsonCursorStore } from '../../connectors/json-cursor-store.js';
 import { ANNOTATE_GROUP } from '../../topologies/annotate.js';
 import { INDEX_GROUP } from '../../topologies/index-topology.js';
-import type { IngestConnector, IngestCursorStore } from '../../topologies/ingest.js';
+import { type IngestConnector, type IngestCursorStore, invalidUtf8Note } from '../../topologies/ingest.js';
 import { runPipeline, type PipelineResult } from '../../topologies/pipeline.js';
 import type { RunWindowResult } from '../../topologies/schedule.js';
 import type { SourceCounts } from '../../topologies/schedule-runs.js';
@@ -124,7 +124,8 @@ export function printSummary({ io }: CommandContext, r: PipelineResult, json: bo
   io.out(
     [
       `ingested ${r.ingest.articles} articles and ${r.ingest.deletes} deletes in ${r.seconds.ingest.toFixed(1)} s` +
-        `${r.ingest.errors ? `, ${r.ingest.errors} bad records dead-lettered` : ''}${skipped ? `, skipped ${skipped}` : ''}`,
+        `${r.ingest.errors ? `, ${r.ingest.errors} bad records dead-lettered` : ''}${skipped ? `, skipped ${skipped}` : ''}` +
+        invalidUtf8Note(r.ingest.invalidUtf8),
       `annotated ${r.annotate.articles} articles: ${r.annotate.mentions} mentions, ${r.annotate.relations} relations in ${r.seconds.annotate.toFixed(1)} s` +
         `${r.annotate.deadLetters ? `, ${r.annotate.deadLetters} dead-lettered` : ''}`,
       `indexed ${r.index.upserts} articles, ${r.index.annotations} annotations, ${r.index.deletes} deletes in ${r.seconds.index.toFixed(1)} s` +

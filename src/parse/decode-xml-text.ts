@@ -2,6 +2,8 @@
  * Bytes of an XML file → text chunks for the record scanner: gunzips when the bytes start with
  * the gzip magic (whatever the file is called), picks the character encoding from the BOM or the
  * XML declaration (UTF-8 otherwise) and normalises line ends as XML requires (CRLF, CR → LF).
+ * Invalid UTF-8 becomes U+FFFD (one per bad sequence, as the WHATWG decoder does) and is counted in
+ * `counts.invalidUtf8`, so the parser can say which records carry the damage.
  *
  *   for await (const text of decodeXmlText(createReadStream('pubmed26n1335.xml.gz'), 'pubmed26n1335.xml.gz')) …
  */
@@ -9,7 +11,17 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LitmineError } from '../errors.js';
 
-export async function* decodeXmlText(input: AsyncIterable<Buffer | string | Uint8Array>, name: string): AsyncGenerator<string> {
+/** What decoding found, updated as the text streams out. */
+export interface DecodeCounts {
+  /** Invalid UTF-8 sequences replaced with U+FFFD (a U+FFFD spelled validly in the bytes is not counted). */
+  invalidUtf8: number;
+}
+
+export async function* decodeXmlText(
+  input: AsyncIterable<Buffer | string | Uint8Array>,
+  name: string,
+  counts: DecodeCounts = { invalidUtf8: 0 },
+): AsyncGenerator<string> {
   const it = input[Symbol.asyncIterator]();
   // Gather enough of the head to sniff gzip and the encoding.
   const head: Buffer[] = [];
@@ -44,7 +56,7 @@ export async function* decodeXmlText(input: AsyncIterable<Buffer | string | Uint
   };
   const isGzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
   const bytes = isGzip ? gunzip(rest, name) : rest;
-  yield* normaliseLineEnds(decodeBytes(bytes));
+  yield* normaliseLineEnds(decodeBytes(bytes, counts));
 }
 
 async function* textOnly(head: Buffer[], firstText: string, it: AsyncIterator<Buffer | string | Uint8Array>): AsyncGenerator<string> {
@@ -92,15 +104,44 @@ async function* gunzip(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerat
   }
 }
 
-async function* decodeBytes(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+async function* decodeBytes(bytes: AsyncIterable<Buffer>, counts: DecodeCounts): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined;
+  let utf8 = false;
+  // U+FFFD out minus U+FFFD spelled in the input (EF BF BD, possibly split across chunks) = bad sequences.
+  let carry = Buffer.alloc(0);
   for await (const chunk of bytes) {
-    decoder ??= new TextDecoder(encodingOf(chunk));
+    if (!decoder) {
+      decoder = new TextDecoder(encodingOf(chunk));
+      utf8 = decoder.encoding === 'utf-8';
+    }
     const text = decoder.decode(chunk, { stream: true });
+    if (utf8) {
+      const out = countReplacements(text);
+      if (out > 0) {
+        const joined = Buffer.concat([carry, chunk]);
+        counts.invalidUtf8 += out - countSpelled(joined, carry.length);
+      }
+      carry = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 2)));
+    }
     if (text !== '') yield text;
   }
   const tail = decoder?.decode() ?? '';
+  if (utf8) counts.invalidUtf8 += countReplacements(tail);
   if (tail !== '') yield tail;
+}
+
+function countReplacements(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) n++;
+  return n;
+}
+
+/** EF BF BD sequences that end inside the new chunk (those ending in the carry were counted before). */
+function countSpelled(bytes: Buffer, carried: number): number {
+  let n = 0;
+  const fffd = Buffer.from([0xef, 0xbf, 0xbd]);
+  for (let i = bytes.indexOf(fffd); i >= 0; i = bytes.indexOf(fffd, i + 1)) if (i + 3 > carried) n++;
+  return n;
 }
 
 /** The encoding from a BOM or the XML declaration; UTF-8 when neither says otherwise. */

@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { asLitmineError, type ErrorCode, LitmineError } from '../errors.js';
-import { decodeXmlText } from './decode-xml-text.js';
+import { type DecodeCounts, decodeXmlText } from './decode-xml-text.js';
 import { jatsArticle } from './jats-article.js';
 import type { ParsedRecord } from './parsed-record.js';
 import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
@@ -42,15 +42,19 @@ async function* fileBytes(path: string): AsyncGenerator<Buffer> {
 export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | string>, name: string): AsyncGenerator<ParsedRecord> {
   let index = 0;
   let last: { line: number; column: number; label: string } | undefined;
+  const counts: DecodeCounts = { invalidUtf8: 0 };
   try {
-    for await (const ev of scanRecords(decodeXmlText(input as AsyncIterable<Buffer | string>, name))) {
+    for await (const ev of scanRecords(decodeXmlText(input as AsyncIterable<Buffer | string>, name, counts))) {
       if (ev.type === 'root') continue;
       if (ev.type === 'fatal') {
         yield { kind: 'error', index, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
         return;
       }
       const label = recordLabel(ev.name, ev.xml);
+      // Only once the decoder has replaced bad bytes are records searched for U+FFFD (clean files pay nothing).
+      const replaced = counts.invalidUtf8 > 0 ? replacementChars(ev.xml) : 0;
       for (const record of recordsOf(ev, name, index, label)) {
+        if (replaced > 0 && record.kind === 'article') record.replacementChars = replaced;
         yield record;
         index++;
       }
@@ -114,6 +118,12 @@ function recordsOf(ev: Extract<ScanEvent, { type: 'record' }>, file: string, ind
     const e = asLitmineError(err, 'LITMINE_PARSE_XML');
     return [errorRecord(e.code, `${where(ev.line, ev.column)}: ${e.message}`, index, ev.xml, err)];
   }
+}
+
+function replacementChars(xml: string): number {
+  let n = 0;
+  for (let i = xml.indexOf('\uFFFD'); i >= 0; i = xml.indexOf('\uFFFD', i + 1)) n++;
+  return n;
 }
 
 function errorRecord(code: ErrorCode, message: string, index: number, raw: string | undefined, cause?: unknown): ParsedRecord {

@@ -11,7 +11,7 @@ import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command } from '../command.js';
 import { dataPath, openLog } from '../open-services.js';
 import { Progress } from '../progress.js';
-import { type IngestConnector, runIngest } from '../../../topologies/ingest.js';
+import { addInvalidUtf8, type IngestConnector, type IngestStats, invalidUtf8Note, runIngest } from '../../../topologies/ingest.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 
 export const ingestCommand: Command = {
@@ -54,6 +54,7 @@ export const ingestCommand: Command = {
       let articles = 0;
       let deletes = 0;
       let errors = 0;
+      const totals: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, skipped: {}, bySource: {} };
       for (const connector of connectors) {
         let seen = 0;
         const stats = await runIngest({
@@ -72,10 +73,12 @@ export const ingestCommand: Command = {
         articles += stats.articles;
         deletes += stats.deletes;
         errors += stats.errors;
+        addInvalidUtf8(totals, stats.invalidUtf8);
       }
       progress.done(`from ${description}`);
       io.out(
-        `ingested ${articles} articles and ${deletes} deletes into ${config.topics.articles}${errors ? `; ${errors} bad records went to ${config.topics.deadLetters}` : ''}`,
+        `ingested ${articles} articles and ${deletes} deletes into ${config.topics.articles}${errors ? `; ${errors} bad records went to ${config.topics.deadLetters}` : ''}` +
+          invalidUtf8Note(totals.invalidUtf8),
       );
       return 0;
     } finally {
