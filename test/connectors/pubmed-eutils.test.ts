@@ -301,7 +301,3 @@ sharedTest('pmc: efetch db=pmc full texts, licence kept, articles without a text
     t.true(cb.reduce((n, b) => n + (b.skipped?.['licence-noncommercial'] ?? 0), 0) >= 3);
   });
 });
-
-test('shared data present or tier skipped', (t) => {
-  t.pass(hasSharedData ? 'shared data present' : 'skipped');
-});

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { main } from '../../src/cli.js';
+import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
+import { segmentSentences } from '../../src/text/segment-sentences.js';
 import { TINY_NER, TINY_RE } from './tiny-models.js';
 
 function io() {
@@ -25,10 +27,48 @@ test('annotate: JSONL in, one JSON line per record with offsets into the whole t
     lines.map((l) => l.id),
     ['d0', 'd1', '3'],
   );
-  for (const [i, l] of lines.slice(0, 2).entries()) {
-    for (const m of l.mentions) t.is(texts[i]!.slice(m.start, m.end), m.text);
-    for (const r of l.relations) t.truthy(l.mentions[r.subject] && l.mentions[r.object]);
+  // The CLI prints what the annotator computes sentence by sentence, offsets moved into each whole
+  // text and relation ends renumbered per document (it adds each mention's text, rounds scores).
+  const annotator = await createOnnxAnnotator({
+    nerDir: TINY_NER,
+    reDir: TINY_RE,
+    executionProvider: 'cpu',
+    intraOpThreads: 1,
+    batchSize: 8,
+  });
+  const expected = [];
+  for (const text of [...texts, 'plain text line']) {
+    const sentences = segmentSentences(text);
+    const results = await annotator.annotate(sentences.map((x) => ({ text: text.slice(x.start, x.end) })));
+    const mentions: string[] = [];
+    const relations: string[] = [];
+    results.forEach((r, k) => {
+      const base = mentions.length;
+      const at = sentences[k]!.start;
+      for (const m of r.mentions) mentions.push(`${at + m.start}-${at + m.end} ${m.type} ${m.score.toFixed(4)}`);
+      for (const x of r.relations) relations.push(`${base + x.subject}-${base + x.object} ${x.type} ${x.score.toFixed(4)}`);
+    });
+    expected.push({ mentions, relations });
   }
+  await annotator.close();
+  t.deepEqual(
+    lines.map((l) => ({
+      mentions: l.mentions.map(
+        (m: { start: number; end: number; type: string; score: number }) => `${m.start}-${m.end} ${m.type} ${m.score.toFixed(4)}`,
+      ),
+      relations: l.relations.map(
+        (r: { subject: number; object: number; type: string; score: number }) => `${r.subject}-${r.object} ${r.type} ${r.score.toFixed(4)}`,
+      ),
+    })),
+    expected,
+  );
+  const mentions = lines
+    .slice(0, 2)
+    .flatMap((l, i) => l.mentions.map((m: { start: number; end: number; text: string }) => [i, m] as const));
+  t.true(mentions.length > 0, 'the tiny model tags something in these texts');
+  t.true(lines[0].relations.length > 0, "relations in d0's second sentence, renumbered past its first sentence's mentions");
+  for (const [i, m] of mentions) t.is(texts[i]!.slice(m.start, m.end), m.text);
+  for (const l of lines) for (const r of l.relations) t.truthy(l.mentions[r.subject] && l.mentions[r.object]);
   t.deepEqual(lines[0].models.ner, { name: 'tiny-ner', version: '0.0.1' });
 });
 
@@ -37,10 +77,32 @@ test('eval ner: JSON result with precision, recall and F1; bad --type is a usage
   const file = join(dir, 'test.tsv');
   writeFileSync(file, 'Cisplatin\tB\ninduced\tO\nnephrotoxicity\tB\n.\tO\n\n');
   const c = io();
-  t.is(await main(['eval', 'ner', file, '--model', TINY_NER, '--type', 'Disease', '--json', '--data-dir', dir], c.io), 0, c.err.join('\n'));
+  t.is(
+    await main(['eval', 'ner', file, '--model', TINY_NER, '--type', 'Chemical', '--json', '--data-dir', dir], c.io),
+    0,
+    c.err.join('\n'),
+  );
   const r = JSON.parse(c.out[0]!);
   t.is(r.sentences, 1);
-  t.true('precision' in r && 'recall' in r && 'f1' in r);
+  // The counts are the model's own predictions against the two gold entities, worked out here.
+  const words = ['Cisplatin', 'induced', 'nephrotoxicity', '.'];
+  const starts = words.map((_, i) => words.slice(0, i).join(' ').length + (i > 0 ? 1 : 0));
+  const annotator = await createOnnxAnnotator({ nerDir: TINY_NER, reDir: null, executionProvider: 'cpu', intraOpThreads: 1, batchSize: 8 });
+  const [predicted] = await annotator.annotate([{ text: words.join(' ') }]);
+  await annotator.close();
+  const spans = (predicted?.mentions ?? [])
+    .filter((m) => m.type === 'Chemical')
+    .map((m) => `${starts.indexOf(m.start)}-${starts.findLastIndex((s) => s < m.end)}`);
+  const gold = ['0-0', '2-2'];
+  const tp = spans.filter((s) => gold.includes(s)).length;
+  t.like(r, { tp, fp: spans.length - tp, fn: gold.length - tp });
+  t.true(spans.length > 0, 'the tiny model predicts something to score');
+  const pct = (x: number) => Math.round(x * 10000) / 100;
+  const precision = tp / spans.length;
+  const recall = tp / gold.length;
+  t.is(r.precision, pct(precision));
+  t.is(r.recall, pct(recall));
+  t.is(r.f1, tp === 0 ? 0 : pct((2 * precision * recall) / (precision + recall)));
   t.true(c.err.some((l) => l.startsWith('eval ner: 1 sentences')));
   const bad = io();
   t.is(await main(['eval', 'ner', file, '--model', TINY_NER, '--type', 'Planet', '--data-dir', dir], bad.io), 2);

@@ -13,7 +13,7 @@ import { loadModelFolder } from '../../src/nlp/model-folder.js';
 import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
 import { extraOptions, OnnxSession } from '../../src/nlp/onnx-session.js';
 import { RelationClassifier } from '../../src/nlp/relation-classifier.js';
-import { runBatches } from '../../src/nlp/run-batches.js';
+import { padBatch, runBatches } from '../../src/nlp/run-batches.js';
 import { TokenClassifier } from '../../src/nlp/token-classifier.js';
 import { planWindows } from '../../src/nlp/windows.js';
 import { REAL_NER, REAL_RE, TINY_NER, TINY_RE, goldenLogitsFile, realNerTest, realReTest } from './tiny-models.js';
@@ -186,16 +186,34 @@ test('logits of the wrong shape are LITMINE_MODEL_SHAPE', async (t) => {
   t.is(err?.code, 'LITMINE_MODEL_SHAPE');
 });
 
-test('asking for CUDA without CUDA libraries falls back to the CPU with a warning', async (t) => {
+test('asking for CUDA gives CUDA where it loads, else the CPU with one warning; the logits are the same', async (t) => {
   const warnings: string[] = [];
-  const s = await OnnxSession.create(join(TINY_NER, 'model.onnx'), {
-    executionProvider: 'cuda',
-    intraOpThreads: 1,
-    onWarning: (m) => warnings.push(m),
+  const model = join(TINY_NER, 'model.onnx');
+  const s = await OnnxSession.create(model, { executionProvider: 'cuda', intraOpThreads: 1, onWarning: (m) => warnings.push(m) });
+  const cpu = await OnnxSession.create(model, { executionProvider: 'cpu', intraOpThreads: 1 });
+  t.teardown(async () => {
+    await s.close();
+    await cpu.close();
   });
-  if (s.executionProvider === 'cuda') t.pass('CUDA is available here');
-  else t.is(warnings.length, 1);
-  await s.close();
+  if (s.executionProvider === 'cuda') {
+    t.deepEqual(warnings, [], 'CUDA loaded: nothing to warn about');
+  } else {
+    t.is(s.executionProvider, 'cpu');
+    t.is(warnings.length, 1);
+    t.regex(warnings[0] ?? '', /CUDA execution provider unavailable \(.+\); using the CPU$/);
+  }
+  // Whichever provider it got, it computes what the CPU computes.
+  const batch = padBatch(
+    [
+      [2, 7, 9, 11, 3],
+      [2, 5, 3],
+    ],
+    0,
+  );
+  const [a, b] = [await s.run(batch), await cpu.run(batch)];
+  t.deepEqual(a.dims, b.dims);
+  const worst = a.data.reduce((m, x, i) => Math.max(m, Math.abs(x - (b.data[i] as number))), 0);
+  t.true(worst < 1e-4, `largest logit difference ${worst}`);
 });
 
 test('a relation input longer than the model keeps the window around both masks', async (t) => {

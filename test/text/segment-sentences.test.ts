@@ -250,28 +250,28 @@ function generate(next: () => number): string {
 
 test('invariants hold on generated text: order, no overlap, trimmed, every non-space character once', (t) => {
   const next = random(20240607);
+  const failures: string[] = [];
   for (let k = 0; k < 5000; k++) {
     const text = generate(next);
     const problems = checkSpans(text, segmentSentences(text));
-    if (problems.length > 0) t.fail(`${JSON.stringify(text)}: ${problems.join('; ')}`);
+    if (problems.length > 0) failures.push(`${JSON.stringify(text)}: ${problems.join('; ')}`);
   }
-  t.pass();
+  t.deepEqual(failures.slice(0, 5), []);
 });
 
-test('is fast: a dense 1 MB passage segments at > 1M chars/s even on a loaded machine', (t) => {
-  const chars = benchmarkCharsPerSecond();
-  t.log(`segmentSentences: ${(chars / 1e6).toFixed(1)} M chars/s`);
-  t.true(chars > 1e6);
-});
-
-/** Throughput on a ~1 MB passage of mixed biomedical sentences (a full text is ~50 kB). */
-export function benchmarkCharsPerSecond(): number {
+test('a dense 1 MB passage: each copy of the cases splits as the cases alone, offsets shifted', (t) => {
+  // The unit ends a sentence, and "\n" joins the copies, so every copy must come out the same way;
+  // speed lives in the benchmark (npm run bench:segment), not here.
   const unit = cases.map(([, text]) => text).join(' ');
-  const text = Array.from({ length: Math.ceil(1e6 / unit.length) }, () => unit).join('\n');
-  for (let r = 0; r < 3; r++) segmentSentences(text); // let the JIT settle
-  const rounds = 5;
-  const started = process.hrtime.bigint();
-  for (let r = 0; r < rounds; r++) segmentSentences(text);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return (text.length * rounds) / seconds;
-}
+  const copies = Math.ceil(1e6 / unit.length);
+  const text = Array.from({ length: copies }, () => unit).join('\n');
+  const alone = segmentSentences(unit).map((s) => unit.slice(s.start, s.end));
+  const spans = segmentSentences(text);
+  t.deepEqual(checkSpans(text, spans), []);
+  t.is(spans.length, alone.length * copies);
+  const stride = unit.length + 1;
+  const wrong = spans.filter(
+    (s, i) => text.slice(s.start, s.end) !== alone[i % alone.length] || Math.floor(s.start / stride) !== Math.floor(i / alone.length),
+  );
+  t.deepEqual(wrong.slice(0, 3), []);
+});
