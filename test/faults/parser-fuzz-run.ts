@@ -104,7 +104,7 @@ function problems(records: ParsedRecord[], name: string): string[] {
     // A mapper crash is wrapped as LITMINE_PARSE_XML with the crash as cause: unwrap and refuse it.
     const cause = e.cause;
     if (cause instanceof Error && !(cause instanceof LitmineError) && !(cause instanceof RecordXmlError)) {
-      out.push(`record ${i}: ${e.code} hides a ${cause.name}: ${cause.message.slice(0, 200)} at ${cause.stack?.split('\n')[1]?.trim()}`);
+      out.push(`record ${i}: ${e.code} hides a ${cause.name}: ${cause.message.slice(0, 200)} ${cause.stack?.split('\n')[1]?.trim()}`);
     }
   });
   // A file-level error (scanner fatal: "<file>: at L:C …") ends the stream.

@@ -75,5 +75,9 @@ sharedTest(`parser fuzz: ${INPUTS} mutated real records, no throw, no hang, only
   // The damage must exercise both sides: records that still parse and records that are refused.
   t.true((report.outcomes.article ?? 0) > INPUTS / 20, 'some damaged inputs still give articles');
   t.true((report.outcomes.LITMINE_PARSE_XML ?? 0) > INPUTS / 20, 'many damaged inputs are refused');
-  t.deepEqual(report.failures, [], `seed ${SEED}`);
+  t.deepEqual(
+    report.failures,
+    [],
+    `seed ${SEED}; one input alone: LITMINE_FUZZ_SEED=${SEED} LITMINE_FUZZ_FROM=<input> LITMINE_FUZZ_INPUTS=1 node --import tsx test/faults/parser-fuzz-run.ts`,
+  );
 });
