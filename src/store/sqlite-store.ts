@@ -8,7 +8,9 @@
 import Database from 'better-sqlite3';
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
-import { questionTerms, searchPhrases } from './query-terms.js';
+import type { ArticleAnnotations, CoMentionQuery, EntitySuggestQuery, EntitySuggestion, EntitySummary } from './entity-reads.js';
+import { matchesNothing, questionTerms, searchPhrases } from './query-terms.js';
+import { sqliteArticleAnnotations, sqliteCoMentioned, sqliteEntity, sqliteSuggestEntities } from './sqlite-entity-queries.js';
 import type {
   ApplyResult,
   AskAnswer,
@@ -301,6 +303,7 @@ export class SqliteStore implements SearchStore {
   async search(query: SearchQuery): Promise<SearchResult> {
     const limit = clampLimit(query.limit, 10);
     const offset = Math.max(0, query.offset ?? 0);
+    if (matchesNothing(query.text)) return { total: 0, hits: [] };
     const match = ftsAll(searchPhrases(query.text ?? ''));
     const filters = this.#filters(query.filters ?? {}, 'a');
     if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(match, filters, limit, offset);
@@ -520,6 +523,22 @@ export class SqliteStore implements SearchStore {
         score: r.score,
       })),
     };
+  }
+
+  async articleAnnotations(documentId: string): Promise<ArticleAnnotations> {
+    return sqliteArticleAnnotations(this.#db, documentId);
+  }
+
+  async entity(key: string): Promise<EntitySummary | null> {
+    return sqliteEntity(this.#db, key);
+  }
+
+  async suggestEntities(query: EntitySuggestQuery): Promise<EntitySuggestion[]> {
+    return sqliteSuggestEntities(this.#db, query);
+  }
+
+  async coMentioned(query: CoMentionQuery): Promise<FacetBucket[]> {
+    return sqliteCoMentioned(this.#db, query);
   }
 
   async counts(): Promise<StoreCounts> {
