@@ -10,8 +10,14 @@ const VOCABULARY: Record<string, string> = {};
 const add = (type: string, words: string) => {
   for (const w of words.split(',')) VOCABULARY[w.trim()] = type;
 };
-add('Chemical', 'cisplatin,aspirin,calcium,glucose,insulin,estrogen,dopamine,ethanol,oxygen,cholesterol,morphine,nicotine,placebo,acid,sodium,iron,zinc,hormone');
-add('Disease', 'cancer,tumor,tumour,tumors,diabetes,depression,ascites,asthma,hypertension,infection,obesity,pain,stroke,fibrosis,leukemia,anemia,disease,mutations');
+add(
+  'Chemical',
+  'cisplatin,aspirin,calcium,glucose,insulin,estrogen,dopamine,ethanol,oxygen,cholesterol,morphine,nicotine,placebo,acid,sodium,iron,zinc,hormone',
+);
+add(
+  'Disease',
+  'cancer,tumor,tumour,tumors,diabetes,depression,ascites,asthma,hypertension,infection,obesity,pain,stroke,fibrosis,leukemia,anemia,disease,mutations',
+);
 add('Gene', 'p53,brca1,egfr,tnf,dna,protein,proteins,receptor,promoter,kinase');
 add('Species', 'human,humans,mice,mouse,rats,rat,women,children');
 
