@@ -314,7 +314,7 @@ export class SqliteStore implements SearchStore {
       const params = filters.flatMap((f) => f.params);
       const total = (this.#db.prepare(`SELECT count(*) AS n FROM articles a ${where}`).get(...params) as { n: number }).n;
       const rows = this.#db
-        .prepare(`SELECT a.* FROM articles a ${where} ORDER BY a.published_date DESC, a.id LIMIT ? OFFSET ?`)
+        .prepare(`SELECT ${HIT_COLUMNS} FROM articles a ${where} ORDER BY a.published_date DESC, a.id LIMIT ? OFFSET ?`)
         .all(...params, limit, offset) as ArticleRow[];
       return { total, hits: rows.map((r) => articleHit(r, 0, [])) };
     }
@@ -322,25 +322,27 @@ export class SqliteStore implements SearchStore {
     const params = [match, ...filters.flatMap((f) => f.params)];
     const from = 'FROM articles_fts JOIN articles a ON a.rid = articles_fts.rowid';
     const total = (this.#db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(...params) as { n: number }).n;
+    // Rank first, then highlight only the page of hits: in one query SQLite would build the
+    // snippets (and carry the rows) of every match through the sort.
     const rows = this.#db
       .prepare(
-        `SELECT a.*, -bm25(articles_fts, 3.0, 2.0, 1.0) AS score,
-           highlight(articles_fts, 0, '«', '»') AS h_title,
-           snippet(articles_fts, 1, '«', '»', '…', 32) AS h_abstract,
-           snippet(articles_fts, 2, '«', '»', '…', 32) AS h_body
-         ${from} WHERE ${where} ORDER BY score DESC, a.id LIMIT ? OFFSET ?`,
+        `SELECT ${HIT_COLUMNS}, -bm25(articles_fts, 3.0, 2.0, 1.0) AS score ${from} WHERE ${where} ORDER BY score DESC, a.id LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as (ArticleRow & { score: number; h_title: string; h_abstract: string; h_body: string })[];
-    return {
-      total,
-      hits: rows.map((r) =>
-        articleHit(
-          r,
-          r.score,
-          [r.h_title, r.h_abstract, r.h_body].filter((h) => h?.includes('«')),
-        ),
-      ),
-    };
+      .all(...params, limit, offset) as (ArticleRow & { rid: number; score: number })[];
+    const marks = new Map(
+      (rows.length
+        ? (this.#db
+            .prepare(
+              `SELECT rowid, highlight(articles_fts, 0, '«', '»') AS h_title,
+                 snippet(articles_fts, 1, '«', '»', '…', 32) AS h_abstract,
+                 snippet(articles_fts, 2, '«', '»', '…', 32) AS h_body
+               FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (${rows.map(() => '?').join(', ')})`,
+            )
+            .all(match, ...rows.map((r) => r.rid)) as { rowid: number; h_title: string; h_abstract: string; h_body: string }[])
+        : []
+      ).map((m) => [m.rowid, [m.h_title, m.h_abstract, m.h_body].filter((h) => h?.includes('«'))]),
+    );
+    return { total, hits: rows.map((r) => articleHit(r, r.score, marks.get(r.rid) ?? [])) };
   }
 
   #searchSentences(match: string | null, articleFilters: Clause[], limit: number, offset: number): SearchResult {
@@ -552,6 +554,9 @@ export class SqliteStore implements SearchStore {
     if (this.#db.open) this.#db.close();
   }
 }
+
+/** The article columns a search hit shows (not the stored JSON, which sorts slowly). */
+const HIT_COLUMNS = 'a.rid, a.id, a.pmid, a.pmcid, a.title, a.journal, a.published';
 
 /** Score multiplier per question entity a sentence mentions (Elasticsearch uses the same factor). */
 export const ENTITY_BOOST = 1;
