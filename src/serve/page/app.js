@@ -366,8 +366,7 @@ function searchHit(hit) {
     h('div', { class: 'meta' }, meta),
     hit.sentence
       ? h('p', {}, annotated(hit.sentence.text, hit.mentions, hit.sentence.start))
-      : hit.highlights.slice(1).map((f) => h('p', {}, '… ', highlighted(f), ' …')),
-    !hit.sentence && hit.highlights[0] && !hit.highlights[0].includes(hit.title.slice(0, 20)) ? h('p', {}, '… ', highlighted(hit.highlights[0]), ' …') : null,
+      : hit.highlights.filter((f) => f.replace(/[«»]/g, '') !== hit.title).map((f) => h('p', {}, '… ', highlighted(f), ' …')),
     hit.entities?.length ? h('ul', { class: 'chips', 'aria-label': 'Entities in this article' }, hit.entities.map((e) => h('li', {}, entityChip(e, `×${e.mentions}`)))) : null,
   );
 }
