@@ -355,14 +355,26 @@ export class SqliteStore implements SearchStore {
     const from = `FROM sentences_fts JOIN sentences s ON s.rid = sentences_fts.rowid ${join} articles a ON a.id = s.document`;
     const total = (this.#db.prepare(`SELECT count(*) AS n ${from} ${where}`).get(...params) as { n: number }).n;
     const score = match ? '-bm25(sentences_fts)' : '0';
+    // Rank first, highlight only the page of hits (as for articles).
     const rows = this.#db
       .prepare(
-        `SELECT s.id AS s_id, s.document AS s_document, s.passage, s.start, s."end", s.text AS s_text,
-           a.pmid, a.pmcid, a.title, a.journal, a.published, ${score} AS score,
-           ${match ? "highlight(sentences_fts, 0, '«', '»')" : "''"} AS h
+        `SELECT s.rid AS s_rid, s.id AS s_id, s.document AS s_document, s.passage, s.start, s."end", s.text AS s_text,
+           a.pmid, a.pmcid, a.title, a.journal, a.published, ${score} AS score
          ${from} ${where} ORDER BY score DESC, s.id LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as SentenceRow[];
+      .all(...params, limit, offset) as (SentenceRow & { s_rid: number })[];
+    const marks = new Map(
+      match && rows.length
+        ? (
+            this.#db
+              .prepare(
+                `SELECT rowid, highlight(sentences_fts, 0, '«', '»') AS h FROM sentences_fts
+                 WHERE sentences_fts MATCH ? AND rowid IN (${rows.map(() => '?').join(', ')})`,
+              )
+              .all(match, ...rows.map((r) => r.s_rid)) as { rowid: number; h: string }[]
+          ).map((m) => [m.rowid, m.h])
+        : [],
+    );
     return {
       total,
       hits: rows.map((r) => ({
@@ -373,7 +385,7 @@ export class SqliteStore implements SearchStore {
         ...(r.journal ? { journal: r.journal } : {}),
         ...(r.published ? { published: r.published } : {}),
         score: r.score,
-        highlights: r.h?.includes('«') ? [r.h] : [],
+        highlights: marks.get(r.s_rid)?.includes('«') ? [marks.get(r.s_rid)!] : [],
         sentence: { id: r.s_id, passageId: r.passage, text: r.s_text, start: r.start, end: r.end },
       })),
     };
@@ -611,7 +623,6 @@ interface SentenceRow {
   journal: string | null;
   published: string | null;
   score: number;
-  h: string;
 }
 
 interface GroupRow {
