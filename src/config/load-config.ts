@@ -66,7 +66,13 @@ const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }
 };
 
 /** Paths whose values are secrets: never printed. */
-export const SECRET_PATHS = ['log.kafka.sasl.password', 'store.elasticsearch.apiKey', 'store.elasticsearch.password', 'ncbi.apiKey', 'serve.apiKey'];
+export const SECRET_PATHS = [
+  'log.kafka.sasl.password',
+  'store.elasticsearch.apiKey',
+  'store.elasticsearch.password',
+  'ncbi.apiKey',
+  'serve.apiKey',
+];
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
