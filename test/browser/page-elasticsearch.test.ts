@@ -7,7 +7,7 @@ import { ElasticsearchStore } from '../../src/store/elasticsearch-store.js';
 import { pageSuite } from './page-suite.js';
 
 const url = process.env.LITMINE_ES_URL;
-const serverMajor = Number(process.env.LITMINE_ES_SERVER_MAJOR ?? 9);
+const serverMajor = url ? Number(((await (await fetch(url)).json()) as { version: { number: string } }).version.number.split('.')[0]) : 9;
 
 pageSuite(
   'elasticsearch',
