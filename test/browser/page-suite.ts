@@ -26,10 +26,11 @@ interface Context {
 
 export function pageSuite(name: string, open: () => Promise<OpenedStore>, options: { skip?: string } = {}): void {
   const skip = options.skip ?? noChromiumReason ?? (hasSharedData ? undefined : 'no ../shared/data');
-  const test = (skip ? anyTest.skip : anyTest) as TestFn<Context>;
+  const base = anyTest as TestFn<Context>;
+  const serial = skip ? base.serial.skip : base.serial;
   const title = (t: string) => `${name} page: ${t}${skip ? ` (skipped: ${skip})` : ''}`;
 
-  test.before(async (t) => {
+  base.before(async (t) => {
     if (skip) return;
     const opened = await open();
     await opened.store.init();
@@ -38,7 +39,7 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     t.context = { app, store: opened.store, base, browser: await launchChromium(), dispose: opened.dispose };
   });
-  test.after.always(async (t) => {
+  base.after.always(async (t) => {
     if (skip || !t.context.app) return;
     await t.context.browser.close();
     await t.context.app.close();
@@ -67,56 +68,53 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
   };
   const shot = (page: Page, file: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}-${file}.png`), fullPage: true });
 
-  test.serial(
-    title('search → pick an autocomplete suggestion by keyboard → article with mentions → entity → relation evidence'),
-    async (t) => {
-      await withPage(t, async (page) => {
-        await page.goto(t.context.base);
-        const box = page.getByRole('combobox', { name: 'Search words, or pick an entity' });
-        await box.pressSequentially('cispl', { delay: 30 });
-        const option = page.getByRole('option').first();
-        await option.waitFor();
-        t.is(await box.getAttribute('aria-expanded'), 'true');
-        t.regex((await option.textContent()) ?? '', /cisplatin/i);
-        await page.keyboard.press('ArrowDown');
-        t.is(await option.getAttribute('aria-selected'), 'true');
-        t.is(await box.getAttribute('aria-activedescendant'), await option.getAttribute('id'));
-        await shot(page, '1-autocomplete');
-        await page.keyboard.press('Enter');
-        await page.locator('#result-count').waitFor();
-        t.regex(page.url(), /entity=Chemical%3Acisplatin/);
-        t.regex((await page.locator('#result-count').textContent()) ?? '', /of [1-9]\d* articles/);
-        t.true((await page.locator('ol.hits li .mention.t-Chemical').count()) > 0, 'hits show their entities, coloured');
-        await shot(page, '2-results');
+  serial(title('search → pick an autocomplete suggestion by keyboard → article with mentions → entity → relation evidence'), async (t) => {
+    await withPage(t, async (page) => {
+      await page.goto(t.context.base);
+      const box = page.getByRole('combobox', { name: 'Search words, or pick an entity' });
+      await box.pressSequentially('cispl', { delay: 30 });
+      const option = page.getByRole('option').first();
+      await option.waitFor();
+      t.is(await box.getAttribute('aria-expanded'), 'true');
+      t.regex((await option.textContent()) ?? '', /cisplatin/i);
+      await page.keyboard.press('ArrowDown');
+      t.is(await option.getAttribute('aria-selected'), 'true');
+      t.is(await box.getAttribute('aria-activedescendant'), await option.getAttribute('id'));
+      await shot(page, '1-autocomplete');
+      await page.keyboard.press('Enter');
+      await page.locator('#result-count').waitFor();
+      t.regex(page.url(), /entity=Chemical%3Acisplatin/);
+      t.regex((await page.locator('#result-count').textContent()) ?? '', /of [1-9]\d* articles/);
+      t.true((await page.locator('ol.hits li .mention.t-Chemical').count()) > 0, 'hits show their entities, coloured');
+      await shot(page, '2-results');
 
-        await page.locator('ol.hits li a.hit-title').first().click();
-        await page.locator('#article-title').waitFor();
-        const mentions = page.locator('article.doc [data-passage] .mention');
-        t.true((await mentions.count()) > 0, 'the article shows its mentions');
-        const chem = page.locator('article.doc .mention.t-Chemical').first();
-        t.regex((await chem.getAttribute('title')) ?? '', /^Chemical · Chemical:cisplatin · score \d\.\d\d$/);
-        t.true((await page.locator('ol.relations li').count()) > 0, 'relations listed');
-        t.true(((await page.locator('ol.relations li .evidence-sentence').first().textContent()) ?? '').length > 10, 'with their sentence');
-        await shot(page, '3-article');
+      await page.locator('ol.hits li a.hit-title').first().click();
+      await page.locator('#article-title').waitFor();
+      const mentions = page.locator('article.doc [data-passage] .mention');
+      t.true((await mentions.count()) > 0, 'the article shows its mentions');
+      const chem = page.locator('article.doc .mention.t-Chemical').first();
+      t.regex((await chem.getAttribute('title')) ?? '', /^Chemical · Chemical:cisplatin · score \d\.\d\d$/);
+      t.true((await page.locator('ol.relations li').count()) > 0, 'relations listed');
+      t.true(((await page.locator('ol.relations li .evidence-sentence').first().textContent()) ?? '').length > 10, 'with their sentence');
+      await shot(page, '3-article');
 
-        await chem.click();
-        await page.getByRole('heading', { name: 'Top relations' }).waitFor();
-        t.regex(page.url(), /#\/entity\/Chemical%3Acisplatin$/);
-        t.true((await page.locator('.years .bar').count()) > 0, 'counts over time');
-        t.true((await page.getByRole('heading', { name: 'Mentioned with' }).count()) === 1);
-        const relation = page.locator('details').first();
-        await relation.locator('summary').click();
-        const evidence = relation.locator('ol.evidence li').first();
-        await evidence.waitFor({ state: 'visible' });
-        t.regex((await evidence.textContent()) ?? '', /cisplatin/i);
-        await shot(page, '4-entity');
-        await evidence.locator('a').click();
-        await page.locator('#article-title').waitFor();
-      });
-    },
-  );
+      await chem.click();
+      await page.getByRole('heading', { name: 'Top relations' }).waitFor();
+      t.regex(page.url(), /#\/entity\/Chemical%3Acisplatin$/);
+      t.true((await page.locator('.years .bar').count()) > 0, 'counts over time');
+      t.true((await page.getByRole('heading', { name: 'Mentioned with' }).count()) === 1);
+      const relation = page.locator('details').first();
+      await relation.locator('summary').click();
+      const evidence = relation.locator('ol.evidence li').first();
+      await evidence.waitFor({ state: 'visible' });
+      t.regex((await evidence.textContent()) ?? '', /cisplatin/i);
+      await shot(page, '4-entity');
+      await evidence.locator('a').click();
+      await page.locator('#article-title').waitFor();
+    });
+  });
 
-  test.serial(title('relation search with a type on each side, evidence on demand'), async (t) => {
+  serial(title('relation search with a type on each side, evidence on demand'), async (t) => {
     await withPage(t, async (page) => {
       await page.goto(`${t.context.base}/#/relations`);
       await page.getByLabel('Subject: entity key, @Type or text').fill('@Chemical');
@@ -134,7 +132,7 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
     });
   });
 
-  test.serial(title('hostile titles, abstracts, journals and mention types show as text and never execute'), async (t) => {
+  serial(title('hostile titles, abstracts, journals and mention types show as text and never execute'), async (t) => {
     await withPage(t, async (page) => {
       await page.goto(`${t.context.base}/#/search?q=hostile`);
       await page.locator('#result-count').waitFor();

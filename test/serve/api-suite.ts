@@ -25,10 +25,11 @@ interface Context {
 
 export function apiSuite(name: string, open: () => Promise<OpenedStore>, options: { skip?: string } = {}): void {
   const skip = options.skip ?? (hasSharedData ? undefined : 'no ../shared/data');
-  const test = (skip ? anyTest.skip : anyTest) as TestFn<Context>;
+  const base = anyTest as TestFn<Context>;
+  const test = skip ? base.skip : base;
   const title = (t: string) => `${name} API: ${t}${skip ? ` (skipped: ${skip})` : ''}`;
 
-  test.before(async (t) => {
+  base.before(async (t) => {
     if (skip) return;
     const opened = await open();
     await opened.store.init();
@@ -36,7 +37,7 @@ export function apiSuite(name: string, open: () => Promise<OpenedStore>, options
     const app = await buildApp({ store: opened.store });
     t.context = { app, store: opened.store, corpus, dispose: opened.dispose };
   });
-  test.after.always(async (t) => {
+  base.after.always(async (t) => {
     if (skip || !t.context.app) return;
     await t.context.app.close();
     await t.context.store.close();
