@@ -65,7 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         error: 'LITMINE_RATE_LIMITED',
-        message: `more than ${context.max} requests in ${context.after}; retry in ${context.after}`,
+        message: `over the limit of ${context.max} requests per ${options.rateLimit?.windowMs ? options.rateLimit.windowMs / 1000 : 60} s from one address; retry in ${context.after}`,
       }),
     });
   }

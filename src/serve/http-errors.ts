@@ -40,10 +40,6 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-export function httpError(code: ErrorCode, message: string): LitmineError {
-  return new LitmineError(code, message);
-}
-
 /** Installs the error and not-found handlers on an app. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
