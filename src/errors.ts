@@ -27,6 +27,14 @@ export const ERROR_CODES = {
   LITMINE_CHECKSUM: { retriable: true, summary: 'a downloaded file does not match its checksum' },
   LITMINE_LOCKED: { retriable: false, summary: 'another run holds the run lock' },
   LITMINE_INTERRUPTED: { retriable: true, summary: 'a run was stopped by a signal; the next run resumes from the saved cursors' },
+  LITMINE_HTTP_BAD_REQUEST: { retriable: false, summary: 'an HTTP request to `litmine serve` is invalid (the reason names the parameter)' },
+  LITMINE_UNAUTHORIZED: {
+    retriable: false,
+    summary: 'an HTTP request lacks the API key `litmine serve` was started with, or has a wrong one',
+  },
+  LITMINE_NOT_FOUND: { retriable: false, summary: 'no article, entity or route has the requested id or path' },
+  LITMINE_RATE_LIMITED: { retriable: true, summary: 'a client sent more requests than the rate limit allows; retry after the given delay' },
+  LITMINE_QUERY_TIMEOUT: { retriable: true, summary: 'a store query took longer than the time limit' },
   LITMINE_INTERNAL: { retriable: false, summary: 'an unexpected internal error' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 

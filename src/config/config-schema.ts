@@ -58,6 +58,24 @@ export interface LitmineConfig {
     datetype: 'edat' | 'pdat' | 'mdat';
   };
   schedule: { cron: string; timezone: string; sources: ('pubmed' | 'pmc' | 'updatefiles')[] };
+  serve: ServeConfig;
+}
+
+/** `litmine serve`: where it listens and what it lets through. */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /** Required in the `x-api-key` header of /api/* and /metrics when set (a secret: from the environment). */
+  apiKey?: string;
+  /** Origins allowed to call the API from a browser (CORS); empty: same origin only. */
+  corsOrigins: string[];
+  /** Requests per client address per window; 0 turns the limit off. */
+  rateLimit: { max: number; windowMs: number };
+  /** A store query taking longer is answered 504. */
+  queryTimeoutMs: number;
+  maxPageSize: number;
+  maxQueryLength: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
 // Typed loosely: ajv's JSONSchemaType cannot express a required nullable field.
@@ -171,6 +189,27 @@ export const configSchema: SchemaObject = {
         sources: { type: 'array', items: { type: 'string', enum: ['pubmed', 'pmc', 'updatefiles'] }, minItems: 1 },
       },
     },
+    serve: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port', 'corsOrigins', 'rateLimit', 'queryTimeoutMs', 'maxPageSize', 'maxQueryLength', 'logLevel'],
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        apiKey: { type: 'string', nullable: true, minLength: 16 },
+        corsOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/\\s]+$' } },
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['max', 'windowMs'],
+          properties: { max: { type: 'integer', minimum: 0 }, windowMs: { type: 'integer', minimum: 1000 } },
+        },
+        queryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        maxPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
+        maxQueryLength: { type: 'integer', minimum: 10, maximum: 10000 },
+        logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] },
+      },
+    },
   },
 };
 
@@ -201,4 +240,14 @@ export const defaultConfig: LitmineConfig = {
     datetype: 'edat',
   },
   schedule: { cron: '30 6 * * *', timezone: 'UTC', sources: ['pubmed', 'pmc'] },
+  serve: {
+    host: '127.0.0.1',
+    port: 8080,
+    corsOrigins: [],
+    rateLimit: { max: 600, windowMs: 60_000 },
+    queryTimeoutMs: 5000,
+    maxPageSize: 100,
+    maxQueryLength: 500,
+    logLevel: 'info',
+  },
 };

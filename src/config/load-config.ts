@@ -50,10 +50,29 @@ const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }
   LITMINE_UPDATEFILES_URL: { path: 'ncbi.updateFilesBaseUrl' },
   LITMINE_SCHEDULE_CRON: { path: 'schedule.cron' },
   LITMINE_SCHEDULE_TZ: { path: 'schedule.timezone' },
+  LITMINE_SERVE_HOST: { path: 'serve.host' },
+  LITMINE_SERVE_PORT: { path: 'serve.port', parse: Number },
+  LITMINE_SERVE_API_KEY: { path: 'serve.apiKey' },
+  LITMINE_SERVE_CORS_ORIGINS: {
+    path: 'serve.corsOrigins',
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  },
+  LITMINE_SERVE_RATE_LIMIT: { path: 'serve.rateLimit.max', parse: Number },
+  LITMINE_SERVE_LOG_LEVEL: { path: 'serve.logLevel' },
 };
 
 /** Paths whose values are secrets: never printed. */
-export const SECRET_PATHS = ['log.kafka.sasl.password', 'store.elasticsearch.apiKey', 'store.elasticsearch.password', 'ncbi.apiKey'];
+export const SECRET_PATHS = [
+  'log.kafka.sasl.password',
+  'store.elasticsearch.apiKey',
+  'store.elasticsearch.password',
+  'ncbi.apiKey',
+  'serve.apiKey',
+];
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;

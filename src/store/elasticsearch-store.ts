@@ -13,7 +13,9 @@ type ClientOptions = ConstructorParameters<typeof Client>[0];
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
 import { INDEX_KINDS, type IndexKind, TEMPLATE_VERSION, aliasName, indexName, indexTemplates } from './elasticsearch-mappings.js';
-import { questionTerms, searchPhrases } from './query-terms.js';
+import { esArticleAnnotations, esCoMentioned, esEntity, type EsReader, esSuggestEntities } from './elasticsearch-entity-queries.js';
+import type { ArticleAnnotations, CoMentionQuery, EntitySuggestQuery, EntitySuggestion, EntitySummary } from './entity-reads.js';
+import { matchesNothing, questionTerms, searchPhrases } from './query-terms.js';
 import type {
   ApplyResult,
   AskAnswer,
@@ -461,6 +463,7 @@ export class ElasticsearchStore implements SearchStore {
   async search(query: SearchQuery): Promise<SearchResult> {
     const limit = clampLimit(query.limit, 10);
     const from = Math.max(0, query.offset ?? 0);
+    if (matchesNothing(query.text)) return { total: 0, hits: [] };
     const phrases = searchPhrases(query.text ?? '');
     const filters = articleFilters(query.filters ?? {});
     if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(phrases, filters, limit, from);
@@ -742,6 +745,26 @@ export class ElasticsearchStore implements SearchStore {
         };
       }),
     };
+  }
+
+  get #reader(): EsReader {
+    return { client: this.client, names: this.#names, call: (what, fn) => this.#call(what, fn) };
+  }
+
+  async articleAnnotations(documentId: string): Promise<ArticleAnnotations> {
+    return esArticleAnnotations(this.#reader, documentId);
+  }
+
+  async entity(key: string): Promise<EntitySummary | null> {
+    return esEntity(this.#reader, key);
+  }
+
+  async suggestEntities(query: EntitySuggestQuery): Promise<EntitySuggestion[]> {
+    return esSuggestEntities(this.#reader, query);
+  }
+
+  async coMentioned(query: CoMentionQuery): Promise<FacetBucket[]> {
+    return esCoMentioned(this.#reader, query);
   }
 
   async counts(): Promise<StoreCounts> {

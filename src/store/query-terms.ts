@@ -38,6 +38,15 @@ export function searchPhrases(text: string): string[] {
   );
 }
 
+/**
+ * True when a search text is given but holds nothing searchable (only operators, punctuation or
+ * stopwords: `"`, `*`, `AND OR`, `NEAR(`): such a query matches nothing. Only an empty text lists
+ * by filters alone.
+ */
+export function matchesNothing(text: string | undefined): boolean {
+  return !!text?.trim() && searchPhrases(text).length === 0;
+}
+
 /** Question terms: single words, stopwords and question words dropped; any one may match. */
 export function questionTerms(question: string): string[] {
   return unique(

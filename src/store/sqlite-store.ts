@@ -8,7 +8,9 @@
 import Database from 'better-sqlite3';
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
-import { questionTerms, searchPhrases } from './query-terms.js';
+import type { ArticleAnnotations, CoMentionQuery, EntitySuggestQuery, EntitySuggestion, EntitySummary } from './entity-reads.js';
+import { matchesNothing, questionTerms, searchPhrases } from './query-terms.js';
+import { sqliteArticleAnnotations, sqliteCoMentioned, sqliteEntity, sqliteSuggestEntities } from './sqlite-entity-queries.js';
 import type {
   ApplyResult,
   AskAnswer,
@@ -301,6 +303,7 @@ export class SqliteStore implements SearchStore {
   async search(query: SearchQuery): Promise<SearchResult> {
     const limit = clampLimit(query.limit, 10);
     const offset = Math.max(0, query.offset ?? 0);
+    if (matchesNothing(query.text)) return { total: 0, hits: [] };
     const match = ftsAll(searchPhrases(query.text ?? ''));
     const filters = this.#filters(query.filters ?? {}, 'a');
     if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(match, filters, limit, offset);
@@ -311,7 +314,7 @@ export class SqliteStore implements SearchStore {
       const params = filters.flatMap((f) => f.params);
       const total = (this.#db.prepare(`SELECT count(*) AS n FROM articles a ${where}`).get(...params) as { n: number }).n;
       const rows = this.#db
-        .prepare(`SELECT a.* FROM articles a ${where} ORDER BY a.published_date DESC, a.id LIMIT ? OFFSET ?`)
+        .prepare(`SELECT ${HIT_COLUMNS} FROM articles a ${where} ORDER BY a.published_date DESC, a.id LIMIT ? OFFSET ?`)
         .all(...params, limit, offset) as ArticleRow[];
       return { total, hits: rows.map((r) => articleHit(r, 0, [])) };
     }
@@ -319,25 +322,27 @@ export class SqliteStore implements SearchStore {
     const params = [match, ...filters.flatMap((f) => f.params)];
     const from = 'FROM articles_fts JOIN articles a ON a.rid = articles_fts.rowid';
     const total = (this.#db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(...params) as { n: number }).n;
+    // Rank first, then highlight only the page of hits: in one query SQLite would build the
+    // snippets (and carry the rows) of every match through the sort.
     const rows = this.#db
       .prepare(
-        `SELECT a.*, -bm25(articles_fts, 3.0, 2.0, 1.0) AS score,
-           highlight(articles_fts, 0, '«', '»') AS h_title,
-           snippet(articles_fts, 1, '«', '»', '…', 32) AS h_abstract,
-           snippet(articles_fts, 2, '«', '»', '…', 32) AS h_body
-         ${from} WHERE ${where} ORDER BY score DESC, a.id LIMIT ? OFFSET ?`,
+        `SELECT ${HIT_COLUMNS}, -bm25(articles_fts, 3.0, 2.0, 1.0) AS score ${from} WHERE ${where} ORDER BY score DESC, a.id LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as (ArticleRow & { score: number; h_title: string; h_abstract: string; h_body: string })[];
-    return {
-      total,
-      hits: rows.map((r) =>
-        articleHit(
-          r,
-          r.score,
-          [r.h_title, r.h_abstract, r.h_body].filter((h) => h?.includes('«')),
-        ),
-      ),
-    };
+      .all(...params, limit, offset) as (ArticleRow & { rid: number; score: number })[];
+    const marks = new Map(
+      (rows.length
+        ? (this.#db
+            .prepare(
+              `SELECT rowid, highlight(articles_fts, 0, '«', '»') AS h_title,
+                 snippet(articles_fts, 1, '«', '»', '…', 32) AS h_abstract,
+                 snippet(articles_fts, 2, '«', '»', '…', 32) AS h_body
+               FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (${rows.map(() => '?').join(', ')})`,
+            )
+            .all(match, ...rows.map((r) => r.rid)) as { rowid: number; h_title: string; h_abstract: string; h_body: string }[])
+        : []
+      ).map((m) => [m.rowid, [m.h_title, m.h_abstract, m.h_body].filter((h) => h?.includes('«'))]),
+    );
+    return { total, hits: rows.map((r) => articleHit(r, r.score, marks.get(r.rid) ?? [])) };
   }
 
   #searchSentences(match: string | null, articleFilters: Clause[], limit: number, offset: number): SearchResult {
@@ -350,14 +355,26 @@ export class SqliteStore implements SearchStore {
     const from = `FROM sentences_fts JOIN sentences s ON s.rid = sentences_fts.rowid ${join} articles a ON a.id = s.document`;
     const total = (this.#db.prepare(`SELECT count(*) AS n ${from} ${where}`).get(...params) as { n: number }).n;
     const score = match ? '-bm25(sentences_fts)' : '0';
+    // Rank first, highlight only the page of hits (as for articles).
     const rows = this.#db
       .prepare(
-        `SELECT s.id AS s_id, s.document AS s_document, s.passage, s.start, s."end", s.text AS s_text,
-           a.pmid, a.pmcid, a.title, a.journal, a.published, ${score} AS score,
-           ${match ? "highlight(sentences_fts, 0, '«', '»')" : "''"} AS h
+        `SELECT s.rid AS s_rid, s.id AS s_id, s.document AS s_document, s.passage, s.start, s."end", s.text AS s_text,
+           a.pmid, a.pmcid, a.title, a.journal, a.published, ${score} AS score
          ${from} ${where} ORDER BY score DESC, s.id LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as SentenceRow[];
+      .all(...params, limit, offset) as (SentenceRow & { s_rid: number })[];
+    const marks = new Map(
+      match && rows.length
+        ? (
+            this.#db
+              .prepare(
+                `SELECT rowid, highlight(sentences_fts, 0, '«', '»') AS h FROM sentences_fts
+                 WHERE sentences_fts MATCH ? AND rowid IN (${rows.map(() => '?').join(', ')})`,
+              )
+              .all(match, ...rows.map((r) => r.s_rid)) as { rowid: number; h: string }[]
+          ).map((m) => [m.rowid, m.h])
+        : [],
+    );
     return {
       total,
       hits: rows.map((r) => ({
@@ -368,7 +385,7 @@ export class SqliteStore implements SearchStore {
         ...(r.journal ? { journal: r.journal } : {}),
         ...(r.published ? { published: r.published } : {}),
         score: r.score,
-        highlights: r.h?.includes('«') ? [r.h] : [],
+        highlights: marks.get(r.s_rid)?.includes('«') ? [marks.get(r.s_rid)!] : [],
         sentence: { id: r.s_id, passageId: r.passage, text: r.s_text, start: r.start, end: r.end },
       })),
     };
@@ -522,6 +539,22 @@ export class SqliteStore implements SearchStore {
     };
   }
 
+  async articleAnnotations(documentId: string): Promise<ArticleAnnotations> {
+    return sqliteArticleAnnotations(this.#db, documentId);
+  }
+
+  async entity(key: string): Promise<EntitySummary | null> {
+    return sqliteEntity(this.#db, key);
+  }
+
+  async suggestEntities(query: EntitySuggestQuery): Promise<EntitySuggestion[]> {
+    return sqliteSuggestEntities(this.#db, query);
+  }
+
+  async coMentioned(query: CoMentionQuery): Promise<FacetBucket[]> {
+    return sqliteCoMentioned(this.#db, query);
+  }
+
   async counts(): Promise<StoreCounts> {
     const n = (table: string) => (this.#db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { articles: n('articles'), sentences: n('sentences'), mentions: n('mentions'), relations: n('relations') };
@@ -533,6 +566,9 @@ export class SqliteStore implements SearchStore {
     if (this.#db.open) this.#db.close();
   }
 }
+
+/** The article columns a search hit shows (not the stored JSON, which sorts slowly). */
+const HIT_COLUMNS = 'a.rid, a.id, a.pmid, a.pmcid, a.title, a.journal, a.published';
 
 /** Score multiplier per question entity a sentence mentions (Elasticsearch uses the same factor). */
 export const ENTITY_BOOST = 1;
@@ -587,7 +623,6 @@ interface SentenceRow {
   journal: string | null;
   published: string | null;
   score: number;
-  h: string;
 }
 
 interface GroupRow {

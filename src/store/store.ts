@@ -8,6 +8,7 @@
  *   const rel = await store.relations({ entity: { text: 'cisplatin' }, type: 'CID' });
  */
 import type { Annotation, Article } from '../records/types.js';
+import type { EntityReads } from './entity-reads.js';
 
 export type StoreOp =
   | { op: 'upsertArticle'; article: Article }
@@ -141,7 +142,8 @@ export interface StoreCounts {
   relations: number;
 }
 
-export interface SearchStore {
+/** Writes, searches, and the article and entity reads of the analysts' pages (entity-reads.ts). */
+export interface SearchStore extends EntityReads {
   readonly kind: 'embedded' | 'elasticsearch';
   /** Creates tables / indices and aliases when missing. Idempotent. */
   init(): Promise<void>;

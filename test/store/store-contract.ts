@@ -7,6 +7,7 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import type { SearchStore, StoreOp } from '../../src/store/store.js';
+import { entityReadsContract } from './entity-reads-contract.js';
 import { CORPUS, CORPUS_COUNTS, DOC_A, DOC_B, DOC_C, annotation, article, corpusOps, doc } from './store-fixtures.js';
 
 export interface OpenedStore {
@@ -33,6 +34,8 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
       await opened.dispose?.();
     }
   };
+  entityReadsContract(name, open, options);
+
   const loaded = async (store: SearchStore, ops: StoreOp[] = corpusOps()) => {
     const result = await store.apply(ops);
     await store.refresh();

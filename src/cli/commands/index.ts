@@ -11,6 +11,7 @@ import { runCommand } from './run.js';
 import { scheduleCommand } from './schedule.js';
 import { schemasCommand } from './schemas.js';
 import { searchCommand } from './search.js';
+import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { workerCommand } from './worker.js';
 
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   relationsCommand,
   facetsCommand,
   askCommand,
+  serveCommand,
   annotateCommand,
   evalCommand,
   statusCommand,

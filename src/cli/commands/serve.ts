@@ -1,0 +1,82 @@
+/**
+ * `litmine serve`: the analysts' HTTP API and web page over the configured store (embedded or
+ * Elasticsearch), read-only, until SIGINT/SIGTERM; then it closes the server and the store and
+ * says how many requests it answered.
+ *
+ *   litmine serve --host 0.0.0.0 --port 8080 --api-key-env LITMINE_SERVE_API_KEY --cors-origin https://lab.example.org
+ */
+import { LitmineError } from '../../errors.js';
+import { buildApp } from '../../serve/build-app.js';
+import { requestMetrics } from '../../serve/metrics.js';
+import type { Command } from '../command.js';
+import { openStore } from '../open-services.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: "the analysts' HTTP API and web page over the store (read-only)",
+  usage:
+    'litmine serve [--host H] [--port P] [--api-key-env VAR] [--cors-origin URL ...] [--rate-limit N] [--query-timeout MS] [--log-level L]',
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'api-key-env': { type: 'string' },
+    'cors-origin': { type: 'string', multiple: true },
+    'rate-limit': { type: 'string' },
+    'query-timeout': { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+  async run({ values }, { config, io, signal }) {
+    const serve = config.serve;
+    const port = values.port !== undefined ? integer(values.port as string, '--port', 0, 65535) : serve.port;
+    const host = (values.host as string | undefined) ?? serve.host;
+    let apiKey = serve.apiKey;
+    const keyVar = values['api-key-env'] as string | undefined;
+    if (keyVar) {
+      apiKey = process.env[keyVar];
+      if (!apiKey) throw new LitmineError('LITMINE_USAGE', `--api-key-env ${keyVar}: that environment variable is not set`);
+    }
+    if (apiKey !== undefined && apiKey.length < 16) throw new LitmineError('LITMINE_USAGE', 'the API key must have at least 16 characters');
+    const rateMax =
+      values['rate-limit'] !== undefined ? integer(values['rate-limit'] as string, '--rate-limit', 0, 1e9) : serve.rateLimit.max;
+    const queryTimeoutMs =
+      values['query-timeout'] !== undefined
+        ? integer(values['query-timeout'] as string, '--query-timeout', 100, 600_000)
+        : serve.queryTimeoutMs;
+    const level = (values['log-level'] as string | undefined) ?? serve.logLevel;
+
+    const store = await openStore(config);
+    await store.init();
+    const app = await buildApp({
+      store,
+      apiKey,
+      corsOrigins: (values['cors-origin'] as string[] | undefined) ?? serve.corsOrigins,
+      rateLimit: { max: rateMax, windowMs: serve.rateLimit.windowMs },
+      limits: { queryTimeoutMs, maxPageSize: serve.maxPageSize, maxQueryLength: serve.maxQueryLength },
+      logger: { level },
+    });
+    try {
+      const address = await app.listen({ host, port });
+      io.err(
+        `serve: ${config.store.kind} store, listening on ${address} (page /, API /api, OpenAPI /api/openapi.json, metrics /metrics)` +
+          `${apiKey ? '; API key required' : ''}${rateMax ? `; rate limit ${rateMax}/${serve.rateLimit.windowMs / 1000}s` : ''}`,
+      );
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+    const answered = (await requestMetrics().requests.get()).values.reduce((n, v) => n + v.value, 0);
+    io.err(`serve: stopped after answering ${answered} request${answered === 1 ? '' : 's'}`);
+    return 0;
+  },
+};
+
+function integer(raw: string, flag: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new LitmineError('LITMINE_USAGE', `${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
