@@ -46,12 +46,12 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
     for await (const ev of scanRecords(decodeXmlText(input as AsyncIterable<Buffer | string>, name))) {
       if (ev.type === 'root') continue;
       if (ev.type === 'fatal') {
-        yield { kind: 'error', index, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
+        yield { kind: 'error', index, file: name, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
         return;
       }
       const label = recordLabel(ev.name, ev.xml);
       for (const record of recordsOf(ev, name, index, label)) {
-        yield record;
+        yield record.kind === 'error' ? { ...record, file: name } : record;
         index++;
       }
       last = { line: ev.line, column: ev.column, label };
@@ -61,6 +61,7 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
     yield {
       kind: 'error',
       index,
+      file: name,
       error: asLitmineError(err, 'LITMINE_INTERNAL'),
     };
   }
