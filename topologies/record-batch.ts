@@ -11,6 +11,7 @@
  */
 import { asLitmineError, type ErrorCode, isRetriable, LitmineError } from '../src/errors.js';
 import type { LogMessage, OutMessage } from '../src/log/log.js';
+import { logger } from '../src/observability/logger.js';
 import { stageMetrics } from '../src/observability/metrics.js';
 import type { DeadLetter } from '../src/records/types.js';
 import { deadLetterMessage } from '../src/stages/dead-letter.js';
@@ -144,9 +145,12 @@ export class RecordBatch<S, T> {
       stageMetrics.deadLetters.inc({ stage: this.stage, code: error.code });
       const named = origin.label === undefined || error.message.includes(origin.label);
       const message = named ? error : relabel(error, `${origin.label}: ${error.message}`);
+      logger.warn({ event: 'dead-letter', stage: this.stage, code: error.code, key: origin.key, message: message.message });
       return deadLetterMessage(topic, this.stage, message, origin.source, origin.key, origin.value);
     });
-    stageMetrics.recordsOut.inc({ stage: this.stage }, options.written ?? outputs.length);
+    const written = options.written ?? outputs.length;
+    stageMetrics.recordsOut.inc({ stage: this.stage }, written);
+    logger.debug({ event: 'batch', stage: this.stage, out: written, deadLetters: dead.length });
     return [...outputs, ...dead];
   }
 
