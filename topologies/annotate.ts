@@ -13,9 +13,8 @@ import { meteredAnnotator } from '../src/observability/metered-annotator.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import { recordMessage, tombstoneMessage } from '../src/records/encode.js';
 import { annotationOutputs } from '../src/stages/annotation-outputs.js';
-import { type AnnotatedInput, annotateInputs, decodeArticleMessage } from './article-steps.js';
-import { logMessageOrigin, RecordBatch } from './record-batch.js';
-import { withHeartbeat } from './with-heartbeat.js';
+import { type AnnotatedInput, decodeAndAnnotate } from './article-steps.js';
+import { logMessageOrigin } from './record-batch.js';
 
 export const ANNOTATE_GROUP = 'litmine-annotate';
 const STAGE = 'annotate';
@@ -46,12 +45,7 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
     workerId: options.workerId,
     handler: (batch, context) =>
       timeBatch(STAGE, async () => {
-        const inputs = RecordBatch.of(STAGE, batch).map(decodeArticleMessage, 'LITMINE_RECORD_INVALID');
-        const articles = inputs.values.filter((i) => i.kind === 'article').length;
-        // Model time can exceed the group's session timeout: keep the membership alive meanwhile.
-        const annotated = await withHeartbeat(context, () =>
-          inputs.mapAll((xs) => annotateInputs(xs, annotator), 'LITMINE_ANNOTATE', context.heartbeat),
-        );
+        const { annotated, articles } = await decodeAndAnnotate(STAGE, batch, annotator, context);
         const stats = { articles, mentions: 0, relations: 0, deadLetters: annotated.failed.length };
         const outputs = annotated.values.flatMap((item) => outputsOf(item, topics, stats));
         const out = annotated.route({ outputs, deadLetters: { topic: topics.deadLetters, describe: logMessageOrigin } });

@@ -6,13 +6,14 @@
  *   const inputs = RecordBatch.of('annotate', batch).map(decodeArticleMessage, 'LITMINE_RECORD_INVALID');
  *   const annotated = await inputs.mapAll((xs) => annotateInputs(xs, annotator), 'LITMINE_ANNOTATE');
  */
-import type { LogMessage } from '../src/log/log.js';
+import type { BatchContext, LogMessage } from '../src/log/log.js';
 import type { Annotator } from '../src/nlp/annotator.js';
 import { decodeRecord } from '../src/records/encode.js';
 import { validateRecord } from '../src/records/schemas.js';
 import type { Annotation, Article } from '../src/records/types.js';
 import { annotateArticles } from '../src/stages/annotate-articles.js';
-import { messageLabel } from './record-batch.js';
+import { messageLabel, RecordBatch } from './record-batch.js';
+import { withHeartbeat } from './with-heartbeat.js';
 
 export type ArticleInput = { kind: 'article'; article: Article } | { kind: 'delete'; documentId: string };
 export type AnnotatedInput = { kind: 'annotated'; article: Article; annotation: Annotation } | { kind: 'delete'; documentId: string };
@@ -40,4 +41,18 @@ export async function annotateInputs(inputs: ArticleInput[], annotator: Annotato
   const annotations = await annotateArticles(articles, annotator);
   let next = 0;
   return inputs.map((i) => (i.kind === 'delete' ? i : { kind: 'annotated', article: i.article, annotation: annotations[next++]! }));
+}
+
+/**
+ * The first two steps of the annotate and reprocess topologies: decode the batch's articles, then
+ * annotate them in one model pass (poison ones isolated), heartbeating while the models run, since
+ * model time can exceed the group's session timeout. `articles` counts the decoded articles.
+ */
+export async function decodeAndAnnotate(stage: string, batch: LogMessage[], annotator: Annotator, context: BatchContext) {
+  const inputs = RecordBatch.of(stage, batch).map(decodeArticleMessage, 'LITMINE_RECORD_INVALID');
+  const articles = inputs.values.filter((i) => i.kind === 'article').length;
+  const annotated = await withHeartbeat(context, () =>
+    inputs.mapAll((xs) => annotateInputs(xs, annotator), 'LITMINE_ANNOTATE', context.heartbeat),
+  );
+  return { annotated, articles };
 }

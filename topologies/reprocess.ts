@@ -14,10 +14,9 @@ import type { Annotator } from '../src/nlp/annotator.js';
 import { meteredAnnotator } from '../src/observability/metered-annotator.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import type { SearchStore, StoreOp } from '../src/store/store.js';
-import { type AnnotatedInput, annotateInputs, decodeArticleMessage } from './article-steps.js';
-import { logMessageOrigin, RecordBatch } from './record-batch.js';
+import { type AnnotatedInput, decodeAndAnnotate, decodeArticleMessage } from './article-steps.js';
+import { logMessageOrigin } from './record-batch.js';
 import { applyPerRecord } from './store-writes.js';
-import { withHeartbeat } from './with-heartbeat.js';
 
 const STAGE = 'reprocess';
 
@@ -43,11 +42,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
     maxBatchSize: 16,
     handler: (batch, context) =>
       timeBatch(STAGE, async () => {
-        const inputs = RecordBatch.of(STAGE, batch).map(decodeArticleMessage, 'LITMINE_RECORD_INVALID');
-        const articles = inputs.values.filter((i) => i.kind === 'article').length;
-        const annotated = await withHeartbeat(context, () =>
-          inputs.mapAll((xs) => annotateInputs(xs, annotator), 'LITMINE_ANNOTATE', context.heartbeat),
-        );
+        const { annotated, articles } = await decodeAndAnnotate(STAGE, batch, annotator, context);
         const written = await annotated.settle((items) => applyPerRecord(target, STAGE, items.map(storeOps)));
         // As in the daily pipeline, an article the models failed on stays searchable (its dead letter
         // says why it has no annotations); a refusal of that write is already covered by the dead letter.

@@ -3,7 +3,7 @@
 // LITMINE_KAFKA_BROKERS is set (scripts/kafka.sh start).
 import test from 'ava';
 import { KafkaLog } from '../../src/log/kafka-log.js';
-import { uniqueSuffix } from '../log/log-contract.js';
+import { uniqueTopics } from './pipeline-helpers.js';
 import { registerPoisonCases } from '../topologies/poison-cases.js';
 
 const brokers = process.env.LITMINE_KAFKA_BROKERS?.split(',').filter(Boolean) ?? [];
@@ -11,14 +11,7 @@ const it = brokers.length > 0 ? test.serial : test.skip;
 
 registerPoisonCases(it as typeof test, 'kafka', async () => {
   const log = new KafkaLog({ brokers, clientId: 'litmine-it-poison', logLevel: 'nothing' });
-  const suffix = uniqueSuffix();
-  const topics = {
-    articles: `it.${suffix}.articles`,
-    annotations: `it.${suffix}.annotations`,
-    entities: `it.${suffix}.entities`,
-    relations: `it.${suffix}.relations`,
-    deadLetters: `it.${suffix}.dead-letters`,
-  };
+  const topics = uniqueTopics();
   return {
     log,
     topics,
