@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli.js';
 import { stageMetrics } from '../../src/observability/metrics.js';
 import { serveMetrics } from '../../src/observability/metrics-server.js';
 import { repoRoot } from '../helpers/shared-data.js';
@@ -47,4 +48,15 @@ test('the metrics server serves the default registry in Prometheus text at /metr
   } finally {
     await server.close();
   }
+});
+
+test('litmine worker --metrics-port opens the metrics server for its run and refuses a bad port', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-worker-metrics-'));
+  const err: string[] = [];
+  const io = { out: () => undefined, err: (l: string) => err.push(l), isTTY: false };
+  const code = await main(['worker', 'index', '--until-idle', '--metrics-port', '0', '--data-dir', join(dir, 'data')], io);
+  t.is(code, 0, err.join('\n'));
+  t.true(err.some((l) => /metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/.test(l)));
+  t.is(await main(['worker', 'index', '--metrics-port', 'eighty', '--data-dir', join(dir, 'data')], io), 2);
+  t.regex(err.at(-1)!, /--metrics-port must be a port number/);
 });
