@@ -4,13 +4,13 @@
  * 429, 5xx, network errors and truncated bodies, honouring Retry-After. Permanent failures throw
  * LITMINE_HTTP_FAILED; exhausted retries throw LITMINE_HTTP_TRANSIENT (retriable by the caller).
  *
- * Why not undici's RetryAgent / retry interceptor: it retries inside the dispatcher, so a retry would
- * skip the shared RateLimiter that NCBI's 3 (10 with a key) requests a second demands of every
- * attempt; it sees status and headers only, not the 200 answers whose body is E-utilities'
- * `{"error":"API rate limit exceeded"}` (the `check` hook); it resumes a cut-off body only with
- * Range/206, which efetch's generated answers do not offer, and otherwise fails; and it leaves
- * POST (efetch with an id list) alone by default and cannot retry a download whose checksum is wrong. Those are the cases
- * this loop exists for, so it stays, with Retry-After parsing and undici's own error codes.
+ * Why not undici's RetryAgent / retry interceptor: it covers status and network retries with
+ * Retry-After, but not what NCBI also needs — a 200 whose body is E-utilities'
+ * `{"error":"API rate limit exceeded"}` (the `check` hook), a body cut off where efetch's generated
+ * answers offer no Range/206 to resume from (it then fails), a download whose checksum is wrong, and
+ * POST (efetch with an id list), which it leaves alone by default. Those need a loop above the
+ * dispatcher anyway; adding undici's below it would stack two retry layers (attempts and backoffs
+ * multiplied, and every attempt must still pass the shared RateLimiter), so this one loop stays.
  *
  *   const res = await http.get('https://…/esearch.fcgi?db=pubmed&term=…', { signal });  // res.body: Buffer
  */
