@@ -29,8 +29,11 @@ LIST
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == re ]]; then
+  # ChemProt and CID instances are built by re_data.py, written once under models/build/re-eval/.
   # bc5cdr-cid: mention level on top; its JSON's "document" is eval_re.py's bc5cdr-cid-doc.
-  for spec in "gad:$DATA/gad/biobert-10fold/1/test.tsv" "euadr:$DATA/euadr/biobert-10fold/1/test.tsv" "chemprot:$DATA/chemprot-scibert/test.jsonl" "bc5cdr-cid:$DATA/bc5cdr-pubtator/CDR_TestSet.PubTator.txt"; do
+  LITMINE_SHARED_DATA="$DATA" "${PYTHON:-python3}" models/train/write_eval_instances.py --corpus chemprot --corpus bc5cdr-cid
+  INST=models/build/re-eval
+  for spec in "gad:$DATA/gad/biobert-10fold/1/test.tsv" "euadr:$DATA/euadr/biobert-10fold/1/test.tsv" "chemprot:$INST/chemprot.re-instances.jsonl" "bc5cdr-cid:$INST/bc5cdr-cid.re-instances.jsonl"; do
     name="${spec%%:*}"; file="${spec#*:}"
     litmine eval re "$file" --model "$RE" --json > "$OUT/re-$name.json"
     echo "re $name: $(node -e 'const r=require(process.argv[1]); const d=r.document; console.log(`P ${r.precision} R ${r.recall} F1 ${r.f1}` + (d ? ` (document level: P ${d.precision} R ${d.recall} F1 ${d.f1})` : ""))' "$PWD/$OUT/re-$name.json")"

@@ -12,6 +12,7 @@ import type { CliIO, CommandOptions } from './cli/command.js';
 import { commands } from './cli/commands/index.js';
 import { loadConfig } from './config/load-config.js';
 import { LitmineError, asLitmineError } from './errors.js';
+import { logger } from './observability/logger.js';
 
 const GLOBAL_OPTIONS: CommandOptions = {
   'data-dir': { type: 'string' },
@@ -75,6 +76,19 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // Every stderr line (notes, progress, summaries, errors) is also a structured event.
+  const started = Date.now();
+  const events = logger.child({ command: command.name });
+  const humanErr = io.err;
+  io = {
+    ...io,
+    err: (line) => {
+      humanErr(line);
+      events.info({ event: 'command.message', text: line });
+    },
+  };
+  events.info({ event: 'command.start', args: rest.filter((a) => a.startsWith('--')) });
+  let exitCode = 1;
   try {
     const config = loadConfig({
       file: parsed.values.config as string | undefined,
@@ -84,16 +98,20 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
         'store.kind': parsed.values.store,
       },
     });
-    return await command.run(
+    exitCode = await command.run(
       { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals },
       { config, io, signal: controller.signal, installDir: installDir() },
     );
+    return exitCode;
   } catch (err) {
     const e = asLitmineError(err);
     io.err(`litmine ${command.name}: ${e.code}: ${e.message}`);
+    events.error({ event: 'command.error', code: e.code, message: e.message });
     if (process.env.LITMINE_DEBUG && e.stack) io.err(e.stack);
-    return e.code === 'LITMINE_CONFIG' || e.code === 'LITMINE_USAGE' ? 2 : 1;
+    exitCode = e.code === 'LITMINE_CONFIG' || e.code === 'LITMINE_USAGE' ? 2 : 1;
+    return exitCode;
   } finally {
+    events.info({ event: 'command.end', exitCode, seconds: (Date.now() - started) / 1000 });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

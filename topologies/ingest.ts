@@ -1,7 +1,8 @@
 /**
  * The ingest topology: a connector's batches → the articles topic. Articles are produced keyed by
  * document id; a DeleteCitation becomes a tombstone (null value) on the same key; a record that did
- * not parse goes to the dead-letter topic with the file, index and reason. The connector's cursor is
+ * not parse, or does not match its schema, goes to the dead-letter topic with the file, index and
+ * reason (topologies/record-batch.ts). The connector's cursor is
  * saved only after its batch is in the log, so a crash replays at most one batch, harmlessly
  * (deterministic keys; compaction and the idempotent store absorb the repeat).
  *
@@ -13,7 +14,10 @@ import type { ParsedRecord } from '../src/parse/parsed-record.js';
 import { recordMessage, tombstoneMessage } from '../src/records/encode.js';
 import { recordProblems } from '../src/records/schemas.js';
 import { LitmineError } from '../src/errors.js';
-import { deadLetterMessage } from '../src/stages/dead-letter.js';
+import { timeBatch } from '../src/observability/metrics.js';
+import { type DeadLetterOrigin, RecordBatch } from './record-batch.js';
+
+const STAGE = 'ingest';
 
 /** What ingest needs of a connector (connectors/connector.ts implements it). */
 export interface IngestConnector {
@@ -83,25 +87,23 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   const stats: IngestStats = { batches: 0, articles: 0, deletes: 0, errors: 0, skipped: {}, bySource: {} };
   for await (const batch of connector.batches({ since: options.since, until: options.until, signal: options.signal })) {
     const perSource = (stats.bySource[batch.source] ??= { articles: 0, deletes: 0, errors: 0 });
-    const out: OutMessage[] = [];
-    for (const record of batch.records) {
-      const message = toMessage(record, topics);
-      out.push(message);
-      if (message.topic === topics.deadLetters) {
-        stats.errors++;
-        perSource.errors++;
-      } else if (message.value === null) {
-        stats.deletes++;
-        perSource.deletes++;
-      } else {
-        stats.articles++;
-        perSource.articles++;
-        if (record.kind === 'article' && record.replacementChars) {
-          const file = record.article.origin?.file ?? batch.source;
-          addInvalidUtf8(stats, { articles: 1, characters: record.replacementChars, files: { [file]: record.replacementChars } });
-        }
+    const out = await timeBatch(STAGE, async () => {
+      const messages = RecordBatch.of(STAGE, batch.records).map((record) => toMessage(record, topics), 'LITMINE_RECORD_INVALID');
+      const produced = messages.values;
+      const deletes = produced.filter((m) => m.value === null).length;
+      const counts = { articles: produced.length - deletes, deletes, errors: messages.failed.length };
+      for (const into of [stats, perSource]) {
+        into.articles += counts.articles;
+        into.deletes += counts.deletes;
+        into.errors += counts.errors;
       }
-    }
+      for (const record of batch.records) {
+        if (record.kind !== 'article' || !record.replacementChars) continue;
+        const file = record.article.origin?.file ?? batch.source;
+        addInvalidUtf8(stats, { articles: 1, characters: record.replacementChars, files: { [file]: record.replacementChars } });
+      }
+      return messages.route({ outputs: produced, deadLetters: { topic: topics.deadLetters, describe: recordOrigin } });
+    });
     if (out.length > 0) await log.produce(out);
     await cursors.set(batch.cursorKey ?? batch.source, batch.cursor);
     for (const [reason, n] of Object.entries(batch.skipped ?? {})) stats.skipped[reason] = (stats.skipped[reason] ?? 0) + n;
@@ -112,25 +114,24 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   return stats;
 }
 
+/** An article (schema-checked) or a delete becomes its message; an error record is thrown to be marked. */
 function toMessage(record: ParsedRecord, topics: LitmineConfig['topics']): OutMessage {
-  if (record.kind === 'article') {
-    const problems = recordProblems(record.article);
-    if (problems.length === 0) return recordMessage(topics.articles, record.article.id, record.article);
-    const origin = record.article.origin;
-    const err = new LitmineError(
-      'LITMINE_RECORD_INVALID',
-      `${origin?.file ?? '?'}: record ${record.index} (${record.article.id}): ${problems.slice(0, 5).join('; ')}`,
-    );
-    return deadLetterMessage(
-      topics.deadLetters,
-      'ingest',
-      err,
-      { file: origin?.file, index: record.index },
-      record.article.id,
-      JSON.stringify(record.article),
-    );
-  }
+  if (record.kind === 'error') throw record.error;
   if (record.kind === 'delete') return tombstoneMessage(topics.articles, record.delete.id, 'litmine.article-delete');
-  const file = /^([^:]+):/.exec(record.error.message)?.[1];
-  return deadLetterMessage(topics.deadLetters, 'ingest', record.error, { file, index: record.index }, null, record.raw ?? null);
+  const problems = recordProblems(record.article);
+  if (problems.length === 0) return recordMessage(topics.articles, record.article.id, record.article);
+  throw new LitmineError('LITMINE_RECORD_INVALID', `${problems.slice(0, 5).join('; ')}`);
+}
+
+/** Where a parsed record came from: its file and index, with its bytes (raw XML, or the invalid article). */
+function recordOrigin(record: ParsedRecord): DeadLetterOrigin {
+  if (record.kind === 'error') return { source: { file: record.file, index: record.index }, key: null, value: record.raw ?? null };
+  const id = record.kind === 'article' ? record.article.id : record.delete.id;
+  const file = record.kind === 'article' ? record.article.origin?.file : undefined;
+  return {
+    source: { file, index: record.index },
+    key: id,
+    value: record.kind === 'article' ? JSON.stringify(record.article) : null,
+    label: `${file ?? '?'}: record ${record.index} (${id})`,
+  };
 }

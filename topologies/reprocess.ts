@@ -3,20 +3,22 @@
  * the latest version of every document, deletes as tombstones) through the annotate stage into a
  * target store — on Elasticsearch a fresh index set that the caller swaps behind the aliases when
  * complete, so the old set serves until then. Its consumer group is per target, so a killed
- * reprocess resumes where it stopped.
+ * reprocess resumes where it stopped. An article that cannot be decoded, annotated or stored goes to
+ * the dead-letter topic and the replay goes on (topologies/record-batch.ts).
  *
  *   await runReprocess({ log, annotator, target, topics, group: 'litmine-reprocess-v2' });
  */
 import type { LitmineConfig } from '../src/config/config-schema.js';
-import type { Log, OutMessage, ProcessResult } from '../src/log/log.js';
+import type { Log, LogMessage, ProcessResult } from '../src/log/log.js';
 import type { Annotator } from '../src/nlp/annotator.js';
-import { decodeRecord } from '../src/records/encode.js';
-import { validateRecord } from '../src/records/schemas.js';
-import type { Article } from '../src/records/types.js';
-import { annotateArticles } from '../src/stages/annotate-articles.js';
-import { deadLetterMessage } from '../src/stages/dead-letter.js';
+import { meteredAnnotator } from '../src/observability/metered-annotator.js';
+import { timeBatch } from '../src/observability/metrics.js';
 import type { SearchStore, StoreOp } from '../src/store/store.js';
-import { withHeartbeat } from './with-heartbeat.js';
+import { type AnnotatedInput, decodeAndAnnotate, decodeArticleMessage } from './article-steps.js';
+import { logMessageOrigin } from './record-batch.js';
+import { applyPerRecord } from './store-writes.js';
+
+const STAGE = 'reprocess';
 
 export interface ReprocessOptions {
   log: Log;
@@ -29,7 +31,8 @@ export interface ReprocessOptions {
 }
 
 export async function runReprocess(options: ReprocessOptions): Promise<ProcessResult> {
-  const { log, annotator, target, topics } = options;
+  const { log, target, topics } = options;
+  const annotator = meteredAnnotator(options.annotator, STAGE);
   return log.process({
     group: options.group,
     topics: [topics.articles],
@@ -37,43 +40,37 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
     untilIdle: true,
     signal: options.signal,
     maxBatchSize: 16,
-    handler: async (batch, context) => {
-      const out: OutMessage[] = [];
-      const ops: StoreOp[] = [];
-      const articles: Article[] = [];
-      for (const m of batch) {
-        if (m.key === null) continue;
-        if (m.value === null) {
-          ops.push({ op: 'deleteArticle', documentId: m.key });
-          continue;
-        }
-        try {
-          const article = decodeRecord<Article>(m.value, `${m.topic}/${m.partition}@${m.offset}`);
-          validateRecord(article);
-          articles.push(article);
-        } catch (err) {
-          out.push(
-            deadLetterMessage(
-              topics.deadLetters,
-              'reprocess',
-              err,
-              { topic: m.topic, partition: m.partition, offset: m.offset },
-              m.key,
-              m.value,
-            ),
-          );
-        }
-      }
-      const annotations = await withHeartbeat(context, () => annotateArticles(articles, annotator));
-      articles.forEach((article, i) => ops.push({ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation: annotations[i]! }));
-      const result = await target.apply(ops);
-      for (const r of result.rejected) {
-        const key =
-          r.op.op === 'deleteArticle' ? r.op.documentId : r.op.op === 'upsertArticle' ? r.op.article.id : r.op.annotation.documentId;
-        out.push(deadLetterMessage(topics.deadLetters, 'reprocess', new Error(r.reason), {}, key, null));
-      }
-      options.onBatch?.(articles.length);
-      return out;
-    },
+    handler: (batch, context) =>
+      timeBatch(STAGE, async () => {
+        const { annotated, articles } = await decodeAndAnnotate(STAGE, batch, annotator, context);
+        const written = await annotated.settle((items) => applyPerRecord(target, STAGE, items.map(storeOps)));
+        // As in the daily pipeline, an article the models failed on stays searchable (its dead letter
+        // says why it has no annotations); a refusal of that write is already covered by the dead letter.
+        const bare = annotated.failed.flatMap(({ source }) => bareArticle(source));
+        if (bare.length > 0) await target.apply(bare);
+        const out = written.route({
+          written: written.values.length,
+          deadLetters: { topic: topics.deadLetters, describe: logMessageOrigin },
+        });
+        options.onBatch?.(articles);
+        return out;
+      }),
   });
+}
+
+function bareArticle(message: LogMessage): StoreOp[] {
+  try {
+    const input = decodeArticleMessage(message);
+    return input?.kind === 'article' ? [{ op: 'upsertArticle', article: input.article }] : [];
+  } catch {
+    return [];
+  }
+}
+
+function storeOps(item: AnnotatedInput): StoreOp[] {
+  if (item.kind === 'delete') return [{ op: 'deleteArticle', documentId: item.documentId }];
+  return [
+    { op: 'upsertArticle', article: item.article },
+    { op: 'upsertAnnotation', annotation: item.annotation },
+  ];
 }

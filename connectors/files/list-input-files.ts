@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LitmineError } from '../../src/errors.js';
-import { globToRegExp } from './glob-to-regexp.js';
+import picomatch from 'picomatch';
 
 export const XML_INPUT = /\.(xml|nxml)(\.gz)?$/i;
 
@@ -45,9 +45,10 @@ function expandGlob(pattern: string): string[] {
   const base = parts.slice(0, firstWild).join(sep) || sep;
   const rest = parts.slice(firstWild).join('/');
   if (!existsSync(base)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${pattern}: ${base} does not exist`);
-  const re = globToRegExp(rest);
+  const isMatch = picomatch(rest);
+  // picomatch: `**` crosses folders, `*` and `?` do not, `{a,b}` alternates, `[…]` is a class.
   const matches = walk(base).filter((file) =>
-    re.test(
+    isMatch(
       file
         .slice(base.length + 1)
         .split(sep)

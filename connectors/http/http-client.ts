@@ -4,6 +4,14 @@
  * 429, 5xx, network errors and truncated bodies, honouring Retry-After. Permanent failures throw
  * LITMINE_HTTP_FAILED; exhausted retries throw LITMINE_HTTP_TRANSIENT (retriable by the caller).
  *
+ * Why not undici's RetryAgent / retry interceptor: it covers status and network retries with
+ * Retry-After, but not what NCBI also needs — a 200 whose body is E-utilities'
+ * `{"error":"API rate limit exceeded"}` (the `check` hook), a body cut off where efetch's generated
+ * answers offer no Range/206 to resume from (it then fails), a download whose checksum is wrong, and
+ * POST (efetch with an id list), which it leaves alone by default. Those need a loop above the
+ * dispatcher anyway; adding undici's below it would stack two retry layers (attempts and backoffs
+ * multiplied, and every attempt must still pass the shared RateLimiter), so this one loop stays.
+ *
  *   const res = await http.get('https://…/esearch.fcgi?db=pubmed&term=…', { signal });  // res.body: Buffer
  */
 import { createHash } from 'node:crypto';

@@ -1,217 +1,143 @@
 /**
- * The configuration's shape and defaults, as a JSON Schema that ajv checks once at start.
- * Defaults make the embedded mode work with no file at all: `litmine run --from DIR`.
+ * The configuration's shape and defaults, as a JSON Schema that ajv checks once at start; the
+ * TypeScript types are derived from the schema (TypeBox), so the two cannot drift. Defaults make
+ * the embedded mode work with no file at all: `litmine run --from DIR`.
  */
-import type { SchemaObject } from 'ajv';
+import { type Static, type TSchema, Type } from 'typebox';
 
-export interface KafkaConfig {
-  brokers: string[];
-  clientId: string;
-  ssl: boolean;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-  partitions: number;
+/** A string enum with ajv's one-line message ("must be equal to one of the allowed values"). */
+function oneOf<const T extends readonly string[]>(values: T) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 }
 
-export interface ElasticsearchConfig {
-  node: string;
-  apiKey?: string;
-  username?: string;
-  password?: string;
-  caFile?: string;
-  /** Server major version (7, 8, 9): selects the client's compatibility headers. */
-  serverMajor: number;
-  indexPrefix: string;
+/** ajv's `nullable` keyword: the value may also be null (a plain type in the schema, not an anyOf). */
+function nullable<S extends TSchema>(schema: S) {
+  return Type.Unsafe<Static<S> | null>({ ...schema, nullable: true });
 }
 
-export interface LitmineConfig {
-  dataDir: string;
-  log: { kind: 'embedded' | 'kafka'; kafka: KafkaConfig };
-  store: { kind: 'embedded' | 'elasticsearch'; elasticsearch: ElasticsearchConfig };
-  topics: { articles: string; annotations: string; entities: string; relations: string; deadLetters: string };
-  models: {
-    /** Model folders; relative paths resolve against the litmine installation. */
-    ner: string;
-    re: string | null;
-    executionProvider: 'cpu' | 'cuda';
-    intraOpThreads: number;
-    /**
-     * Sentences per model call (sorted by length, padded to the longest). Default 1: on 2 CPU cores
-     * one sentence per call is the fastest (no padding). Results do not depend on it with the
-     * committed float32-arithmetic models; with dynamically quantized exports they would (the
-     * activation scale is computed over the whole batch tensor). Raise it on a GPU.
-     */
-    batchSize: number;
-  };
-  ncbi: {
-    eutilsBaseUrl: string;
-    pmcBaseUrl: string;
-    updateFilesBaseUrl: string;
-    apiKey?: string;
-    tool: string;
-    email?: string;
-    /** PMIDs per efetch call (NCBI allows up to 10,000; 200 is polite). */
-    efetchBatchSize: number;
-    /** E-utilities date type for windows: entrez, publication or modification date. */
-    datetype: 'edat' | 'pdat' | 'mdat';
-  };
-  schedule: { cron: string; timezone: string; sources: ('pubmed' | 'pmc' | 'updatefiles')[] };
-  serve: ServeConfig;
+/** An optional field ajv also accepts as null; typed as plain optional, as the loader never writes null there. */
+function optionalString(options: { minLength?: number; pattern?: string } = {}) {
+  return Type.Optional(Type.Unsafe<string>({ type: 'string', nullable: true, ...options }));
 }
+
+const closed = { additionalProperties: false } as const;
+const topicName = () => Type.String({ pattern: '^[A-Za-z0-9._-]+$' });
+const httpUrl = () => Type.String({ pattern: '^https?://' });
+
+const kafkaSchema = Type.Object(
+  {
+    brokers: Type.Array(Type.String({ pattern: '^[^\\s:]+:\\d+$' }), { minItems: 1 }),
+    clientId: Type.String({ minLength: 1 }),
+    ssl: Type.Boolean(),
+    caFile: optionalString(),
+    certFile: optionalString(),
+    keyFile: optionalString(),
+    sasl: Type.Optional(
+      Type.Unsafe<{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }>({
+        ...Type.Object(
+          { mechanism: oneOf(['plain', 'scram-sha-256', 'scram-sha-512']), username: Type.String(), password: Type.String() },
+          closed,
+        ),
+        nullable: true,
+      }),
+    ),
+    partitions: Type.Integer({ minimum: 1, maximum: 1024 }),
+  },
+  closed,
+);
+
+const elasticsearchSchema = Type.Object(
+  {
+    node: httpUrl(),
+    apiKey: optionalString(),
+    username: optionalString(),
+    password: optionalString(),
+    caFile: optionalString(),
+    /** Server major version (7, 8, 9): selects the client's compatibility headers. */
+    serverMajor: Type.Integer({ minimum: 7, maximum: 9 }),
+    indexPrefix: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+  },
+  closed,
+);
 
 /** `litmine serve`: where it listens and what it lets through. */
-export interface ServeConfig {
-  host: string;
-  port: number;
-  /** Required in the `x-api-key` header of /api/* and /metrics when set (a secret: from the environment). */
-  apiKey?: string;
-  /** Origins allowed to call the API from a browser (CORS); empty: same origin only. */
-  corsOrigins: string[];
-  /** Requests per client address per window; 0 turns the limit off. */
-  rateLimit: { max: number; windowMs: number };
-  /** A store query taking longer is answered 504. */
-  queryTimeoutMs: number;
-  maxPageSize: number;
-  maxQueryLength: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
-}
-
-// Typed loosely: ajv's JSONSchemaType cannot express a required nullable field.
-export const configSchema: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['dataDir', 'log', 'store', 'topics', 'models', 'ncbi', 'schedule'],
-  properties: {
-    dataDir: { type: 'string', minLength: 1 },
-    log: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'kafka'],
-      properties: {
-        kind: { type: 'string', enum: ['embedded', 'kafka'] },
-        kafka: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['brokers', 'clientId', 'ssl', 'partitions'],
-          properties: {
-            brokers: { type: 'array', items: { type: 'string', pattern: '^[^\\s:]+:\\d+$' }, minItems: 1 },
-            clientId: { type: 'string', minLength: 1 },
-            ssl: { type: 'boolean' },
-            caFile: { type: 'string', nullable: true },
-            certFile: { type: 'string', nullable: true },
-            keyFile: { type: 'string', nullable: true },
-            sasl: {
-              type: 'object',
-              nullable: true,
-              additionalProperties: false,
-              required: ['mechanism', 'username', 'password'],
-              properties: {
-                mechanism: { type: 'string', enum: ['plain', 'scram-sha-256', 'scram-sha-512'] },
-                username: { type: 'string' },
-                password: { type: 'string' },
-              },
-            },
-            partitions: { type: 'integer', minimum: 1, maximum: 1024 },
-          },
-        },
-      },
-    },
-    store: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'elasticsearch'],
-      properties: {
-        kind: { type: 'string', enum: ['embedded', 'elasticsearch'] },
-        elasticsearch: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['node', 'serverMajor', 'indexPrefix'],
-          properties: {
-            node: { type: 'string', pattern: '^https?://' },
-            apiKey: { type: 'string', nullable: true },
-            username: { type: 'string', nullable: true },
-            password: { type: 'string', nullable: true },
-            caFile: { type: 'string', nullable: true },
-            serverMajor: { type: 'integer', minimum: 7, maximum: 9 },
-            indexPrefix: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
-          },
-        },
-      },
-    },
-    topics: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['articles', 'annotations', 'entities', 'relations', 'deadLetters'],
-      properties: {
-        articles: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-        annotations: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-        entities: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-        relations: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-        deadLetters: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-      },
-    },
-    models: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['ner', 're', 'executionProvider', 'intraOpThreads', 'batchSize'],
-      properties: {
-        ner: { type: 'string', minLength: 1 },
-        re: { type: 'string', nullable: true, minLength: 1 },
-        executionProvider: { type: 'string', enum: ['cpu', 'cuda'] },
-        intraOpThreads: { type: 'integer', minimum: 0, maximum: 256 },
-        batchSize: { type: 'integer', minimum: 1, maximum: 4096 },
-      },
-    },
-    ncbi: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['eutilsBaseUrl', 'pmcBaseUrl', 'updateFilesBaseUrl', 'tool', 'efetchBatchSize', 'datetype'],
-      properties: {
-        eutilsBaseUrl: { type: 'string', pattern: '^https?://' },
-        pmcBaseUrl: { type: 'string', pattern: '^https?://' },
-        updateFilesBaseUrl: { type: 'string', pattern: '^https?://' },
-        apiKey: { type: 'string', nullable: true, minLength: 1 },
-        tool: { type: 'string', minLength: 1 },
-        email: { type: 'string', nullable: true, pattern: '^[^@\\s]+@[^@\\s]+$' },
-        efetchBatchSize: { type: 'integer', minimum: 1, maximum: 10000 },
-        datetype: { type: 'string', enum: ['edat', 'pdat', 'mdat'] },
-      },
-    },
-    schedule: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['cron', 'timezone', 'sources'],
-      properties: {
-        cron: { type: 'string', minLength: 9 },
-        timezone: { type: 'string', minLength: 1 },
-        sources: { type: 'array', items: { type: 'string', enum: ['pubmed', 'pmc', 'updatefiles'] }, minItems: 1 },
-      },
-    },
-    serve: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['host', 'port', 'corsOrigins', 'rateLimit', 'queryTimeoutMs', 'maxPageSize', 'maxQueryLength', 'logLevel'],
-      properties: {
-        host: { type: 'string', minLength: 1 },
-        port: { type: 'integer', minimum: 0, maximum: 65535 },
-        apiKey: { type: 'string', nullable: true, minLength: 16 },
-        corsOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/\\s]+$' } },
-        rateLimit: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['max', 'windowMs'],
-          properties: { max: { type: 'integer', minimum: 0 }, windowMs: { type: 'integer', minimum: 1000 } },
-        },
-        queryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
-        maxPageSize: { type: 'integer', minimum: 1, maximum: 1000 },
-        maxQueryLength: { type: 'integer', minimum: 10, maximum: 10000 },
-        logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] },
-      },
-    },
+const serveSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    /** Required in the `x-api-key` header of /api/* and /metrics when set (a secret: from the environment). */
+    apiKey: optionalString({ minLength: 16 }),
+    /** Origins allowed to call the API from a browser (CORS); empty: same origin only. */
+    corsOrigins: Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' })),
+    /** Requests per client address per window; 0 turns the limit off. */
+    rateLimit: Type.Object({ max: Type.Integer({ minimum: 0 }), windowMs: Type.Integer({ minimum: 1000 }) }, closed),
+    /** A store query taking longer is answered 504. */
+    queryTimeoutMs: Type.Integer({ minimum: 100, maximum: 600000 }),
+    maxPageSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+    maxQueryLength: Type.Integer({ minimum: 10, maximum: 10000 }),
+    logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
   },
-};
+  closed,
+);
+
+export const configSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    log: Type.Object({ kind: oneOf(['embedded', 'kafka']), kafka: kafkaSchema }, closed),
+    store: Type.Object({ kind: oneOf(['embedded', 'elasticsearch']), elasticsearch: elasticsearchSchema }, closed),
+    topics: Type.Object(
+      { articles: topicName(), annotations: topicName(), entities: topicName(), relations: topicName(), deadLetters: topicName() },
+      closed,
+    ),
+    models: Type.Object(
+      {
+        /** Model folders; relative paths resolve against the litmine installation. */
+        ner: Type.String({ minLength: 1 }),
+        re: nullable(Type.String({ minLength: 1 })),
+        executionProvider: oneOf(['cpu', 'cuda']),
+        intraOpThreads: Type.Integer({ minimum: 0, maximum: 256 }),
+        /**
+         * Sentences per model call (sorted by length, padded to the longest). Default 1: on 2 CPU cores
+         * one sentence per call is the fastest (no padding). Results do not depend on it with the
+         * committed float32-arithmetic models; with dynamically quantized exports they would (the
+         * activation scale is computed over the whole batch tensor). Raise it on a GPU.
+         */
+        batchSize: Type.Integer({ minimum: 1, maximum: 4096 }),
+      },
+      closed,
+    ),
+    ncbi: Type.Object(
+      {
+        eutilsBaseUrl: httpUrl(),
+        pmcBaseUrl: httpUrl(),
+        updateFilesBaseUrl: httpUrl(),
+        apiKey: optionalString({ minLength: 1 }),
+        tool: Type.String({ minLength: 1 }),
+        email: optionalString({ pattern: '^[^@\\s]+@[^@\\s]+$' }),
+        /** PMIDs per efetch call (NCBI allows up to 10,000; 200 is polite). */
+        efetchBatchSize: Type.Integer({ minimum: 1, maximum: 10000 }),
+        /** E-utilities date type for windows: entrez, publication or modification date. */
+        datetype: oneOf(['edat', 'pdat', 'mdat']),
+      },
+      closed,
+    ),
+    schedule: Type.Object(
+      {
+        cron: Type.String({ minLength: 9 }),
+        timezone: Type.String({ minLength: 1 }),
+        sources: Type.Array(oneOf(['pubmed', 'pmc', 'updatefiles']), { minItems: 1 }),
+      },
+      closed,
+    ),
+    serve: serveSchema,
+  },
+  closed,
+);
+
+export type LitmineConfig = Static<typeof configSchema>;
+export type KafkaConfig = Static<typeof kafkaSchema>;
+export type ElasticsearchConfig = Static<typeof elasticsearchSchema>;
+export type ServeConfig = Static<typeof serveSchema>;
 
 export const defaultConfig: LitmineConfig = {
   dataDir: './data',

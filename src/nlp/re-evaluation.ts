@@ -1,26 +1,23 @@
 /**
- * Relation-classification evaluation over the shared corpora's formats, with the instances
- * models/train/re_data.py builds (so the figures equal eval_re.py's on the same model):
- *   - BioBERT's GAD/EU-ADR 10-fold TSVs (.tsv; already masked with @GENE$/@DISEASE$; 1 → "association");
- *   - SciBERT's ChemProt JSONL (.jsonl; see re-corpora/chemprot.ts: arguments typed per sentence,
- *     unrelated chemical × gene pairs as "false"; fine labels → CPR groups);
- *   - BC5CDR CID PubTator files (.PubTator.txt / .pubtator; see re-corpora/cid.ts): mention-level
- *     instances, plus a document-level score over (PMID, chemical, disease) pairs predicted CID by
- *     any instance, against every CID pair of the file (cross-sentence ones included).
+ * Relation-classification evaluation over instances built once, by models/train/re_data.py (the one
+ * definition of how a corpus becomes instances; `python models/train/write_eval_instances.py` writes
+ * them under models/build/re-eval/), so the figures equal eval_re.py's on the same model:
+ *   - `.re-instances.jsonl`: a header line ({"format": "litmine.re-instances", "version": 1, corpus,
+ *     "documentGold"?}) then one {"key", "text", "gold", "doc"?} a line — ChemProt, BC5CDR CID
+ *     (with the document-level gold), GAD and EU-ADR;
+ *   - BioBERT's GAD/EU-ADR 10-fold TSVs (.tsv) directly: they already are instances (masked with
+ *     @GENE$/@DISEASE$; 1 → "association"), nothing is built from them.
  * Micro P/R/F1 over the positive labels, the negative label excluded (BioBERT's convention; per
  * instance: tp when the prediction is positive and right, fp when positive and wrong, fn when the
- * gold is positive and not predicted).
+ * gold is positive and not predicted). For CID, also a document-level score over (PMID, chemical,
+ * disease) pairs predicted CID by any instance, against every CID pair of the file.
  *
- *   const corpus = readReFile(path, text, { typed });  const r = await evaluateRe(classifier, corpus);
+ *   const corpus = readReFile(path, text);  const r = await evaluateRe(classifier, corpus);
  */
 import { basename } from 'node:path';
 import { LitmineError } from '../errors.js';
 import { prf, type Scores } from './ner-evaluation.js';
-import { readCid } from './re-corpora/cid.js';
-import { type TypedDictionary, readChemprotJsonl } from './re-corpora/chemprot.js';
 import type { RelationClassifier, RelationResult } from './relation-classifier.js';
-
-export { readChemprotJsonl } from './re-corpora/chemprot.js';
 
 export interface ReItem {
   /** The sentence with both arguments masked. */
@@ -32,7 +29,7 @@ export interface ReItem {
   doc?: string;
 }
 
-export type ReFormat = 'gad-tsv' | 'chemprot-jsonl' | 'bc5cdr-pubtator';
+export type ReFormat = 'gad-tsv' | 're-instances';
 
 export interface ReCorpus {
   format: ReFormat;
@@ -43,6 +40,9 @@ export interface ReCorpus {
 
 /** The label whose document-level pairs are scored (eval_re.py: instances predicted "CID"). */
 export const DOCUMENT_LABEL = 'CID';
+
+export const RE_INSTANCES_FORMAT = 'litmine.re-instances';
+const WRITER = 'python models/train/write_eval_instances.py';
 
 /** GAD/EU-ADR: test.tsv has a header and (index, sentence, label); train.tsv has (sentence, label). */
 export function readGadTsv(text: string, positive = 'association', negative = 'false'): ReItem[] {
@@ -57,29 +57,69 @@ export function readGadTsv(text: string, positive = 'association', negative = 'f
   return out;
 }
 
-/** The file's format, from its name. */
+/** The instances write_eval_instances.py wrote: header first, then one instance a line. */
+export function readReInstances(text: string, name = 'instances'): Omit<ReCorpus, 'format'> {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const parse = (line: string, n: number): Record<string, unknown> => {
+    try {
+      const v = JSON.parse(line) as unknown;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch (err) {
+      throw new LitmineError('LITMINE_RECORD_INVALID', `${name}: line ${n}: not JSON (${(err as Error).message})`, { cause: err });
+    }
+    throw new LitmineError('LITMINE_RECORD_INVALID', `${name}: line ${n}: not a JSON object`);
+  };
+  const header = lines.length > 0 ? parse(lines[0]!, 1) : {};
+  if (header.format !== RE_INSTANCES_FORMAT || header.version !== 1) {
+    throw new LitmineError(
+      'LITMINE_RECORD_INVALID',
+      `${name}: line 1: not a ${RE_INSTANCES_FORMAT} v1 header (write the file with \`${WRITER}\`)`,
+    );
+  }
+  const items = lines.slice(1).map((line, i): ReItem => {
+    const o = parse(line, i + 2);
+    const bad = ['key', 'text', 'gold'].filter((k) => typeof o[k] !== 'string');
+    if (o.doc !== undefined && typeof o.doc !== 'string') bad.push('doc');
+    if (bad.length > 0) throw new LitmineError('LITMINE_RECORD_INVALID', `${name}: line ${i + 2}: ${bad.join(', ')} must be strings`);
+    const item: ReItem = { key: o.key as string, text: o.text as string, gold: o.gold as string };
+    if (o.doc !== undefined) item.doc = o.doc as string;
+    return item;
+  });
+  if (typeof header.instances === 'number' && header.instances !== items.length) {
+    throw new LitmineError(
+      'LITMINE_RECORD_INVALID',
+      `${name}: the header promises ${header.instances} instances, the file has ${items.length}`,
+    );
+  }
+  const gold = header.documentGold;
+  if (gold !== undefined && !(Array.isArray(gold) && gold.every((g) => typeof g === 'string'))) {
+    throw new LitmineError('LITMINE_RECORD_INVALID', `${name}: line 1: documentGold must be a list of "pmid\tchemical\tdisease" strings`);
+  }
+  return gold === undefined ? { items } : { items, documentGold: new Set(gold as string[]) };
+}
+
+/** The file's format, from its name; raw ChemProt and PubTator files are turned into instances by Python first. */
 export function reFileFormat(path: string): ReFormat {
   const name = basename(path).toLowerCase();
-  if (name.endsWith('.pubtator.txt') || name.endsWith('.pubtator')) return 'bc5cdr-pubtator';
-  if (name.endsWith('.jsonl')) return 'chemprot-jsonl';
+  if (name.endsWith('.re-instances.jsonl')) return 're-instances';
   if (name.endsWith('.tsv')) return 'gad-tsv';
-  throw new LitmineError(
-    'LITMINE_USAGE',
-    `${basename(path)}: unknown relation file format (expected .tsv, .jsonl, .PubTator.txt or .pubtator)`,
-  );
+  if (name.endsWith('.pubtator.txt') || name.endsWith('.pubtator') || name.endsWith('.jsonl')) {
+    throw new LitmineError(
+      'LITMINE_USAGE',
+      `${basename(path)}: raw ChemProt and BC5CDR files are not read directly; \`${WRITER}\` builds their instances (models/build/re-eval/*.re-instances.jsonl) — pass that file`,
+    );
+  }
+  throw new LitmineError('LITMINE_USAGE', `${basename(path)}: unknown relation file format (expected .re-instances.jsonl or .tsv)`);
 }
 
 export interface ReadReOptions {
   /** The model's label for a gene–disease association (GAD/EU-ADR's 1). */
   positive?: string;
-  /** ChemProt argument typing (re-corpora/chemprot.ts loadTypedDictionary); heuristics only without. */
-  typed?: TypedDictionary;
 }
 
 export function readReFile(path: string, text: string, options: ReadReOptions = {}): ReCorpus {
   const format = reFileFormat(path);
-  if (format === 'bc5cdr-pubtator') return { format, ...readCid(text) };
-  if (format === 'chemprot-jsonl') return { format, items: readChemprotJsonl(text, { typed: options.typed }) };
+  if (format === 're-instances') return { format, ...readReInstances(text, basename(path)) };
   return { format, items: readGadTsv(text, options.positive) };
 }
 

@@ -1,13 +1,14 @@
 /**
  * Decodes character and entity references in XML text: the five XML entities, numeric references
  * and the HTML/ISO named set (no DTD is ever read, so nothing else can be declared). Used on every
- * text node and attribute value the record parsers read.
+ * text node and attribute value the record parsers read. Named references come from the `entities`
+ * package (the WHATWG list, which JATS's ISO sets are part of); numeric ones are decoded here because
+ * HTML's rules remap some (`&#150;` → en dash, the Windows-1252 C1 table) where XML's do not.
  *
  *   decodeEntities('P &lt; 0.01 &#x3b1; &minus;1') → 'P < 0.01 α −1'
  */
-import { HTML_ENTITIES } from './html-entities.js';
+import { decodeHTMLStrict } from 'entities';
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const REFERENCE = /&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9._-]*);/g;
 
 export function decodeEntities(text: string): string {
@@ -20,7 +21,8 @@ export function decodeEntities(text: string): string {
       if (!Number.isFinite(code) || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return whole;
       return String.fromCodePoint(code);
     }
-    // An undeclared name stays literally in the text: dropping it would lose characters.
-    return XML_ENTITIES[ref] ?? HTML_ENTITIES.get(ref) ?? whole;
+    // Strict: only a whole `&name;` is decoded; an undeclared name stays literally in the text
+    // (dropping it would lose characters).
+    return decodeHTMLStrict(whole);
   });
 }

@@ -47,7 +47,7 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
     for await (const ev of scanRecords(decodeXmlText(input as AsyncIterable<Buffer | string>, name, counts))) {
       if (ev.type === 'root') continue;
       if (ev.type === 'fatal') {
-        yield { kind: 'error', index, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
+        yield { kind: 'error', index, file: name, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
         return;
       }
       const label = recordLabel(ev.name, ev.xml);
@@ -55,7 +55,7 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
       const replaced = counts.invalidUtf8 > 0 ? replacementChars(ev.xml) : 0;
       for (const record of recordsOf(ev, name, index, label)) {
         if (replaced > 0 && record.kind === 'article') record.replacementChars = replaced;
-        yield record;
+        yield record.kind === 'error' ? { ...record, file: name } : record;
         index++;
       }
       last = { line: ev.line, column: ev.column, label };
@@ -65,6 +65,7 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
     yield {
       kind: 'error',
       index,
+      file: name,
       error: asLitmineError(err, 'LITMINE_INTERNAL'),
     };
   }

@@ -13,4 +13,5 @@ import type { Article, ArticleDelete } from '../records/types.js';
 export type ParsedRecord =
   | { kind: 'article'; article: Article; index: number; replacementChars?: number }
   | { kind: 'delete'; delete: ArticleDelete; index: number }
-  | { kind: 'error'; error: LitmineError; index: number; raw?: string };
+  /** `file` names the input the record came from (for the dead letter's source). */
+  | { kind: 'error'; error: LitmineError; index: number; raw?: string; file?: string };

@@ -25,16 +25,21 @@ export interface TestSetup {
   topics: { articles: string; annotations: string; entities: string; relations: string; deadLetters: string };
 }
 
-export function setupDataDir(extra: Record<string, unknown> = {}): TestSetup {
-  const suffix = uniqueSuffix();
-  const dir = mkdtempSync(join(tmpdir(), 'litmine-it-'));
-  const topics = {
+/** Topic names no other test run uses. */
+export function uniqueTopics(suffix: string = uniqueSuffix()): TestSetup['topics'] {
+  return {
     articles: `it.${suffix}.articles`,
     annotations: `it.${suffix}.annotations`,
     entities: `it.${suffix}.entities`,
     relations: `it.${suffix}.relations`,
     deadLetters: `it.${suffix}.dead-letters`,
   };
+}
+
+export function setupDataDir(extra: Record<string, unknown> = {}): TestSetup {
+  const suffix = uniqueSuffix();
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-it-'));
+  const topics = uniqueTopics(suffix);
   const config = join(dir, 'litmine.config.json');
   writeFileSync(config, JSON.stringify({ topics, ...extra }, null, 2));
   return { dir, config, suffix, topics };

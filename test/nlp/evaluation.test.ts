@@ -1,7 +1,7 @@
 /** Evaluation conventions: CoNLL reading, conlleval chunks (typed and untyped), P/R/F1, RE readers. */
 import test from 'ava';
 import { conllChunks, evaluateNer, prf, readConll } from '../../src/nlp/ner-evaluation.js';
-import { readChemprotJsonl, readGadTsv } from '../../src/nlp/re-evaluation.js';
+import { readGadTsv } from '../../src/nlp/re-evaluation.js';
 import { TokenClassifier } from '../../src/nlp/token-classifier.js';
 import { TINY_NER } from './tiny-models.js';
 
@@ -22,15 +22,12 @@ test('precision, recall, F1 in percent', (t) => {
   t.deepEqual(prf(0, 0, 0).f1, 0);
 });
 
-test('RE readers: GAD TSV (test with header, train without) and ChemProt JSONL', (t) => {
+test('RE reader: GAD TSV (test with header, train without)', (t) => {
   t.deepEqual(readGadTsv('index\tsentence\tlabel\n0\t@GENE$ in @DISEASE$.\t1\n1\tx @GENE$ @DISEASE$\t0\n'), [
     { text: '@GENE$ in @DISEASE$.', key: 'Gene|Disease', gold: 'association' },
     { text: 'x @GENE$ @DISEASE$', key: 'Gene|Disease', gold: 'false' },
   ]);
   t.deepEqual(readGadTsv('@GENE$ and @DISEASE$\t1\n')[0]!.gold, 'association');
-  t.deepEqual(readChemprotJsonl('{"text": "<< Aspirin >> blocks [[ COX-1 ]].", "label": "INHIBITOR", "metadata": []}\n'), [
-    { text: '@CHEMICAL$ blocks @GENE$.', key: 'Chemical|Gene', gold: 'CPR:4' },
-  ]);
 });
 
 test('NER evaluation runs end to end on the tiny model (untyped and typed gold)', async (t) => {

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ExecutionContext } from 'ava';
-import { HTML_ENTITIES } from '../../src/parse/html-entities.js';
+import { decodeHTMLStrict } from 'entities';
 import { JATS_BLOCK_ELEMENTS } from '../../src/parse/jats-block-text.js';
 import { parseXmlFile } from '../../src/parse/parse-xml-file.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
@@ -61,8 +61,7 @@ function decode(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (whole, ref: string) => {
     if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
     if (ref.startsWith('#')) return String.fromCodePoint(Number(ref.slice(1)));
-    const xml: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-    return xml[ref] ?? HTML_ENTITIES.get(ref) ?? whole;
+    return decodeHTMLStrict(whole);
   });
 }
 

@@ -144,6 +144,7 @@ test('an unparsable record from ingest is dead-lettered with its file and index'
       kind: 'error',
       error: new LitmineError('LITMINE_PARSE_XML', 'broken.xml: record 1: unclosed tag at 3:14'),
       index: 1,
+      file: 'broken.xml',
       raw: '<PubmedArticle><oops',
     },
   ]);

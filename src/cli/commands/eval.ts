@@ -4,11 +4,10 @@
  *
  *   litmine eval ner ../shared/data/ncbi-disease/biobert/test.tsv --type Disease --json
  *   litmine eval re ../shared/data/gad/biobert-10fold/1/test.tsv --model models/re
- *   litmine eval re ../shared/data/bc5cdr-pubtator/CDR_TestSet.PubTator.txt --json
+ *   python models/train/write_eval_instances.py && litmine eval re models/build/re-eval/bc5cdr-cid.re-instances.jsonl --json
  *
- * `eval re` reads the format its file name says: .tsv (GAD/EU-ADR), .jsonl (SciBERT ChemProt; the
- * argument typing dictionary comes from the shared corpora, $LITMINE_SHARED_DATA or ../shared/data),
- * .PubTator.txt / .pubtator (BC5CDR CID). Its JSON: precision, recall, f1, tp, fp, fn, instances,
+ * `eval re` reads the instances models/train/re_data.py builds (`.re-instances.jsonl`, written by
+ * models/train/write_eval_instances.py), or BioBERT's GAD/EU-ADR `.tsv` directly. Its JSON: precision, recall, f1, tp, fp, fn, instances,
  * perLabel at the top level (the mention-level score); for CID also `document`, the document-level
  * score ({precision, recall, f1, tp, fp, fn} over (PMID, chemical, disease) pairs, cross-sentence
  * gold pairs included) that eval_re.py reports as "bc5cdr-cid-doc".
@@ -17,7 +16,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LitmineError } from '../../errors.js';
 import { evaluateNer, readConll } from '../../nlp/ner-evaluation.js';
-import { loadTypedDictionary, sharedDataRoot } from '../../nlp/re-corpora/chemprot.js';
 import { evaluateRe, readReFile, reFileFormat } from '../../nlp/re-evaluation.js';
 import { RelationClassifier } from '../../nlp/relation-classifier.js';
 import { TokenClassifier } from '../../nlp/token-classifier.js';
@@ -26,9 +24,10 @@ import { Progress } from '../progress.js';
 
 const USAGE =
   'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n' +
-  '       litmine eval re <file.tsv|file.jsonl|file.PubTator.txt> [--model DIR] [--json]\n' +
-  '         .tsv GAD/EU-ADR, .jsonl SciBERT ChemProt, .PubTator.txt/.pubtator BC5CDR CID (JSON adds\n' +
-  '         "document": the document-level CID score; the top-level figures are mention-level)';
+  '       litmine eval re <file.re-instances.jsonl|file.tsv> [--model DIR] [--json]\n' +
+  '         .re-instances.jsonl: instances written by `python models/train/write_eval_instances.py`\n' +
+  '         (ChemProt, BC5CDR CID, GAD, EU-ADR under models/build/re-eval/); .tsv: BioBERT GAD/EU-ADR.\n' +
+  '         For CID the JSON adds "document": the document-level score (top-level figures: mention level)';
 
 function fmt(n: number): string {
   return n.toFixed(2).padStart(6);
@@ -78,16 +77,11 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
       await classifier.close();
     }
   } else {
-    const format = reFileFormat(file); // an unknown format fails before the model loads
+    // An unknown format or a malformed instance file fails before the model loads.
+    const early = reFileFormat(file) === 're-instances' ? readReFile(file, text) : undefined;
     const classifier = await RelationClassifier.create(modelDir, sessionOptions);
     const gd = classifier.folder.pairLabels?.['Gene|Disease']?.filter((l) => l !== classifier.negativeLabel);
-    let typed: Map<string, number> | undefined;
-    if (format === 'chemprot-jsonl') {
-      const root = sharedDataRoot(ctx.installDir);
-      typed = loadTypedDictionary(root);
-      if (typed.size === 0) io.err(`litmine eval: no typed mentions under ${root}; ChemProt arguments typed by heuristics only`);
-    }
-    const corpus = readReFile(file, text, { positive: gd?.[0], typed });
+    const corpus = early ?? readReFile(file, text, { positive: gd?.[0] });
     const progress = new Progress(io, 'eval re', { total: corpus.items.length, unit: 'pairs' });
     try {
       const r = await evaluateRe(classifier, corpus, (n) => progress.tick(n));

@@ -2,12 +2,15 @@
  * `litmine worker annotate|index`: a long-running stage worker in a consumer group. Start several to
  * split the partitions; SIGTERM finishes (or abandons) the in-flight batch and leaves the group.
  *
- *   LITMINE_LOG=kafka LITMINE_KAFKA_BROKERS=broker:9092 litmine worker annotate --id worker-1
+ * `--metrics-port` serves the stage counters for Prometheus on 127.0.0.1.
+ *
+ *   LITMINE_LOG=kafka LITMINE_KAFKA_BROKERS=broker:9092 litmine worker annotate --id worker-1 --metrics-port 9464
  */
 import { hostname } from 'node:os';
 import type { Command } from '../command.js';
 import { openAnnotator, openLog, openStore } from '../open-services.js';
 import { Progress } from '../progress.js';
+import { serveMetrics } from '../../observability/metrics-server.js';
 import { runAnnotate } from '../../../topologies/annotate.js';
 import { runIndex } from '../../../topologies/index-topology.js';
 import { topicSpecs } from '../../../topologies/topics.js';
@@ -15,8 +18,8 @@ import { topicSpecs } from '../../../topologies/topics.js';
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'run the annotate or index stage as a consumer-group worker until stopped',
-  usage: 'litmine worker annotate|index [--id WORKER_ID] [--until-idle] [--batch N]',
-  options: { id: { type: 'string' }, 'until-idle': { type: 'boolean' }, batch: { type: 'string' } },
+  usage: 'litmine worker annotate|index [--id WORKER_ID] [--until-idle] [--batch N] [--metrics-port PORT]',
+  options: { id: { type: 'string' }, 'until-idle': { type: 'boolean' }, batch: { type: 'string' }, 'metrics-port': { type: 'string' } },
   async run({ values, positionals }, context) {
     const { config, io, signal } = context;
     const stage = positionals[0];
@@ -27,6 +30,14 @@ export const workerCommand: Command = {
     const workerId = (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
     const untilIdle = Boolean(values['until-idle']);
     const maxBatchSize = values.batch ? Number(values.batch) : undefined;
+    const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
+    if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort < 65536)) {
+      io.err(`litmine worker: --metrics-port must be a port number (0–65535), got "${values['metrics-port']}"`);
+      return 2;
+    }
+    // Prometheus scrapes the stage counters from here (127.0.0.1 only: put a proxy in front to expose them).
+    const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort);
+    if (metrics) io.err(`worker ${workerId}: metrics at http://127.0.0.1:${metrics.port}/metrics`);
     const log = await openLog(config);
     try {
       await log.ensureTopics(topicSpecs(config));
@@ -72,6 +83,7 @@ export const workerCommand: Command = {
       return 0;
     } finally {
       await log.close();
+      await metrics?.close();
     }
   },
 };

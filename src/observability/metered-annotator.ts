@@ -1,0 +1,24 @@
+/**
+ * An Annotator that times every model call and counts its sentences in the stage metrics
+ * (src/observability/metrics.ts); the annotate and reprocess topologies wrap theirs in it.
+ *
+ *   const annotator = meteredAnnotator(onnxAnnotator, 'annotate');
+ */
+import type { Annotator } from '../nlp/annotator.js';
+import { stageMetrics } from './metrics.js';
+
+export function meteredAnnotator(annotator: Annotator, stage: string): Annotator {
+  return {
+    models: annotator.models,
+    async annotate(sentences) {
+      const end = stageMetrics.modelSeconds.startTimer({ stage });
+      try {
+        return await annotator.annotate(sentences);
+      } finally {
+        end();
+        stageMetrics.modelSentences.inc({ stage }, sentences.length);
+      }
+    },
+    close: () => annotator.close(),
+  };
+}
