@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   LITMINE_INPUT_NOT_FOUND: { retriable: false, summary: 'an input file or directory does not exist' },
   LITMINE_RECORD_INVALID: { retriable: false, summary: 'a record does not match its JSON Schema' },
   LITMINE_MODEL_LOAD: { retriable: false, summary: 'a model folder is missing files or has a bad manifest' },
+  LITMINE_MODEL_REJECTED: { retriable: false, summary: 'a candidate model scored worse than the default and was not promoted' },
   LITMINE_MODEL_SHAPE: { retriable: false, summary: 'a model returned outputs of an unexpected shape' },
   LITMINE_ANNOTATE: { retriable: false, summary: 'a record could not be annotated' },
   LITMINE_LOG_UNAVAILABLE: { retriable: true, summary: 'the log (Kafka or the embedded log) is unavailable' },

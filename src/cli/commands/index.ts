@@ -2,9 +2,11 @@
 import type { Command } from '../command.js';
 import { annotateCommand } from './annotate.js';
 import { askCommand } from './ask.js';
+import { corpusCommand } from './corpus.js';
 import { evalCommand } from './eval.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
+import { modelsCommand } from './models.js';
 import { relationsCommand } from './relations.js';
 import { reprocessCommand } from './reprocess.js';
 import { runCommand } from './run.js';
@@ -28,6 +30,8 @@ export const commands: Command[] = [
   serveCommand,
   annotateCommand,
   evalCommand,
+  corpusCommand,
+  modelsCommand,
   statusCommand,
   schemasCommand,
 ];
