@@ -12,6 +12,7 @@ import { scheduleCommand } from './schedule.js';
 import { schemasCommand } from './schemas.js';
 import { searchCommand } from './search.js';
 import { statusCommand } from './status.js';
+import { vocabCommand } from './vocab.js';
 import { workerCommand } from './worker.js';
 
 export const commands: Command[] = [
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   askCommand,
   annotateCommand,
   evalCommand,
+  vocabCommand,
   statusCommand,
   schemasCommand,
 ];

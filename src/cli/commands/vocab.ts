@@ -1,0 +1,71 @@
+/**
+ * `litmine vocab build --from DIR...`: the normalization dictionary (data/vocab/dictionary.sqlite)
+ * from MeSH, HGNC / NCBI Gene, MONDO and NCBI Taxonomy / LINNAEUS files, staged or official
+ * (src/vocab/); progress by bytes with rate and ETA, then a summary of what it read and wrote.
+ *
+ *   litmine vocab build --from ../shared/data/vocab
+ */
+import { resolve } from 'node:path';
+import { LitmineError } from '../../errors.js';
+import { buildDictionary } from '../../vocab/build-dictionary.js';
+import { DICTIONARY_FILE } from '../../vocab/dictionary-schema.js';
+import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
+import { dataPath } from '../open-services.js';
+import { formatDuration } from '../progress.js';
+
+const USAGE = 'litmine vocab build --from DIR|FILE [--from …] [--lexicon TRAIN.PubTator.txt …] [--out FILE] [--json]';
+
+export function dictionaryPath(config: CommandContext['config']): string {
+  return dataPath(config, 'vocab', DICTIONARY_FILE);
+}
+
+async function build(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
+  const from = (args.values.from as string[] | undefined) ?? [];
+  if (from.length === 0) throw new LitmineError('LITMINE_USAGE', `--from is required\nusage: ${USAGE}`);
+  const out = args.values.out ? resolve(args.values.out as string) : dictionaryPath(ctx.config);
+  const started = Date.now();
+  let last = 0;
+  const summary = await buildDictionary({
+    from,
+    out,
+    lexicon: (args.values.lexicon as string[] | undefined) ?? [],
+    onProgress: (bytes, total) => {
+      const now = Date.now();
+      if (now - last < (ctx.io.isTTY ? 250 : 5000)) return;
+      last = now;
+      const secs = (now - started) / 1000;
+      const rate = bytes / 1e6 / Math.max(secs, 1e-3);
+      const eta = rate > 0 ? (total - bytes) / 1e6 / rate : 0;
+      ctx.io.err(
+        `vocab build: ${(bytes / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB, ${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`,
+      );
+    },
+  });
+  for (const f of summary.files)
+    ctx.io.err(`  ${f.reader.padEnd(24)} ${String(f.concepts).padStart(8)}  ${f.file}${f.version ? ` (${f.version})` : ''}`);
+  if (summary.skipped.length > 0) ctx.io.err(`  not vocabularies, skipped: ${summary.skipped.join(', ')}`);
+  ctx.io.err(
+    `vocab build: ${summary.concepts} concepts, ${summary.names} lookup keys from ${summary.files.length} files in ${summary.seconds.toFixed(1)} s → ${summary.out} (${(summary.bytes / 1e6).toFixed(1)} MB)`,
+  );
+  if (args.values.json) ctx.io.out(JSON.stringify(summary));
+  return 0;
+}
+
+async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
+  const [sub] = args.positionals;
+  if (sub === 'build') return build(args, ctx);
+  throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
+}
+
+export const vocabCommand: Command = {
+  name: 'vocab',
+  summary: 'build the normalization dictionary (MeSH, NCBI Gene/HGNC, NCBI Taxonomy) from vocabulary files',
+  usage: USAGE,
+  options: {
+    from: { type: 'string', multiple: true },
+    lexicon: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run,
+};
