@@ -97,10 +97,19 @@ export function findAbbreviations(text: string): Abbreviation[] {
     const inner = m[1]!;
     const innerStart = m.index + 1;
     // "(SF; other text)" or "(SF, …)": the short form is the first part.
-    const cut = inner.search(/[;,]\s/);
+    const cut = inner.search(/[;,:]\s/);
     const candidate = (cut >= 0 ? inner.slice(0, cut) : inner).trim();
     const candStart = innerStart + (cut >= 0 ? inner.slice(0, cut) : inner).indexOf(candidate);
     const before = text.slice(0, m.index).replace(/\s+$/, '');
+    // A single capital ("testosterone (T)") is a short form only for a one-word long form it begins.
+    if (/^\p{Lu}$/u.test(candidate)) {
+      const word = before.match(/([\p{L}][\p{L}\p{N}-]{3,})$/u)?.[1];
+      if (word && word[0]!.toUpperCase() === candidate) {
+        const longStart = before.length - word.length;
+        out.push({ short: candidate, shortStart: candStart, shortEnd: candStart + 1, long: word, longStart, longEnd: before.length });
+      }
+      continue;
+    }
     if (isShortForm(candidate)) {
       const words = Math.min(candidate.length + 5, candidate.length * 2);
       const windowStart = lastWords(before, before.length, words);

@@ -59,20 +59,34 @@ function collect(dict: Dictionary, keys: string[], types: number, stage: number,
 type Lexicon = (keys: string[]) => Candidate[];
 const noLexicon: Lexicon = () => [];
 
+/**
+ * Diseases and chemicals are MeSH's: a sieve that finds only OMIM or MONDO concepts is kept as the
+ * fallback while later sieves look for a MeSH one.
+ */
+const hasMesh = (cs: Candidate[]) => cs.some((c) => c.concept.id.startsWith('MESH:'));
+
 export function candidates(dict: Dictionary, text: string, types: number, lexicon: Lexicon = noLexicon): Candidate[] {
+  let fallback: Candidate[] = [];
+  const accept = (cs: Candidate[]): boolean => {
+    if (cs.length === 0) return false;
+    if (hasMesh(cs) || (types & (TYPE.Disease | TYPE.Chemical)) === 0) return true;
+    if (fallback.length === 0) fallback = cs;
+    return false;
+  };
   const exact = collect(dict, [exactKey(text)], types, STAGE.exact, 1, text);
-  if (exact.length > 0) return exact;
+  if (accept(exact)) return exact;
   const bagKeys = [bagKey(text)];
   const bag = lexicon(bagKeys);
-  if (bag.length > 0) return bag;
+  if (accept(bag)) return bag;
   const bagged = collect(dict, bagKeys, types, STAGE.bag, 1, text);
-  if (bagged.length > 0) return bagged;
+  if (accept(bagged)) return bagged;
   const vs = variants(text);
   const variantKeys = [...vs.map(exactKey), ...vs.map(bagKey)];
   const lexVariant = lexicon(variantKeys);
-  if (lexVariant.length > 0) return lexVariant;
+  if (accept(lexVariant)) return lexVariant;
   const variant = collect(dict, variantKeys, types, STAGE.variant, 1, text);
-  if (variant.length > 0) return variant;
+  if (accept(variant)) return variant;
+  if (fallback.length > 0) return fallback;
   return partial(dict, text, types, lexicon);
 }
 

@@ -8,6 +8,7 @@
  *   const out = n.normalize([{ id: 'abstract', text }], mentions);  // mentions with ids, plus added ones
  */
 import { escapeRegExp } from './escape-regexp.js';
+import { createHash } from 'node:crypto';
 import type { Dictionary } from '../vocab/dictionary.js';
 import { typeBit } from '../vocab/vocab-concept.js';
 import { type Abbreviation, findAbbreviations } from './abbreviations.js';
@@ -32,6 +33,8 @@ export interface NormOutput extends NormInput {
   ids: EntityId[];
   /** True for a short-form occurrence NER missed, added from its long form. */
   added?: boolean;
+  /** For an added mention: the index of its long form's mention, when the long form is one. */
+  longForm?: number;
   /** Set when the type came from an abbreviation's long form. */
   fromAbbreviation?: boolean;
 }
@@ -41,11 +44,18 @@ const KEPT = 3;
 
 export class Normalizer {
   private readonly cache = new Map<string, EntityId[]>();
+  /** Name and version for Annotation.models.norm: the dictionary's sources, hashed. */
+  readonly ref: { name: string; version: string };
 
   constructor(
     readonly dict: Dictionary,
     readonly ranker: RankerWeights,
-  ) {}
+  ) {
+    const hash = createHash('sha256');
+    for (const s of dict.sources()) hash.update(`${s.reader}\u0000${s.sha256}\u0000`);
+    hash.update(JSON.stringify(ranker.weights));
+    this.ref = { name: 'dictionary', version: hash.digest('hex').slice(0, 12) };
+  }
 
   /** Identifiers for one mention text of one type, best first (none when the type has no vocabulary). */
   resolve(text: string, type: string): EntityId[] {
@@ -68,12 +78,12 @@ export class Normalizer {
 
   normalize(passages: { id: string; text: string }[], mentions: NormInput[], options: { addMissed?: boolean } = {}): NormOutput[] {
     const out: NormOutput[] = mentions.map((m) => ({ ...m, ids: this.resolve(m.text, m.type) }));
-    const defs = new Map<string, { type: string; ids: EntityId[] }>();
+    const defs = new Map<string, { type: string; ids: EntityId[]; longForm?: number }>();
     for (const p of passages)
       for (const a of findAbbreviations(p.text)) {
         if (defs.has(a.short)) continue;
         const long = longFormMention(out, p.id, a);
-        if (long && long.ids.length > 0) defs.set(a.short, { type: long.type, ids: long.ids });
+        if (long && long.ids.length > 0) defs.set(a.short, { type: long.type, ids: long.ids, longForm: out.indexOf(long) });
         else {
           // The long form is not a mention: resolve it with the type NER gave the short form.
           const sf = out.find((m) => m.passageId === p.id && m.start === a.shortStart && m.end === a.shortEnd);
@@ -97,7 +107,19 @@ export class Normalizer {
           const start = m.index ?? 0;
           const end = start + short.length;
           if (out.some((o) => o.passageId === p.id && o.start < end && start < o.end)) continue;
-          out.push({ passageId: p.id, start, end, text: short, type: d.type, ids: d.ids, added: true, fromAbbreviation: true });
+          // Only where the long form is itself a mention, and never a lone letter (too often something else).
+          if (d.longForm === undefined || short.length < 2) continue;
+          out.push({
+            passageId: p.id,
+            start,
+            end,
+            text: short,
+            type: d.type,
+            ids: d.ids,
+            added: true,
+            fromAbbreviation: true,
+            longForm: d.longForm,
+          });
         }
       }
     return out;

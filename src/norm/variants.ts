@@ -31,6 +31,49 @@ const SUFFIXES: [RegExp, string[]][] = [
   [/ed$/, ['']],
 ];
 
+/** Words dictionaries spell another way (organ adjectives, neoplasm for cancer), one swap at a time. */
+const WORD_SWAPS: Record<string, string[]> = {
+  cancer: ['neoplasm', 'carcinoma'],
+  cancers: ['neoplasms'],
+  tumor: ['neoplasm'],
+  tumors: ['neoplasms'],
+  tumour: ['neoplasm'],
+  malignancy: ['neoplasm'],
+  malignancies: ['neoplasms'],
+  renal: ['kidney'],
+  kidney: ['renal'],
+  hepatic: ['liver'],
+  liver: ['hepatic'],
+  cardiac: ['heart'],
+  heart: ['cardiac'],
+  myocardial: ['heart'],
+  pulmonary: ['lung'],
+  lung: ['pulmonary'],
+  gastric: ['stomach'],
+  cerebral: ['brain'],
+  damage: ['injury', 'disease'],
+  injury: ['disease'],
+  dysfunction: ['disease', 'insufficiency'],
+  impairment: ['insufficiency', 'disease'],
+  failure: ['insufficiency'],
+  disorder: ['disease'],
+  disorders: ['diseases'],
+  toxicity: ['disease'],
+};
+
+/** "hepatic toxicity" → "hepatotoxicity": organ + toxicity as one word, the way MeSH and annotators write it. */
+const ORGAN_TOXICITY: [RegExp, string][] = [
+  [/\b(hepatic|liver) (toxicity|injury|damage)\b/, 'hepatotoxicity'],
+  [/\b(renal|kidney) (toxicity|injury|damage)\b/, 'nephrotoxicity'],
+  [/\b(cardiac|heart|myocardial) (toxicity|injury|damage)\b/, 'cardiotoxicity'],
+  [/\b(neural|nerve|neuronal) (toxicity|injury|damage)\b/, 'neurotoxicity'],
+  [/\b(ear|auditory) (toxicity|damage)\b/, 'ototoxicity'],
+];
+
+/** "decreased renal function" → renal insufficiency: a loss of an organ's function is its insufficiency. */
+const LOST_FUNCTION =
+  /^(?:decreased|reduced|impaired|poor|abnormal|altered|deteriorat\w*|declin\w*|loss of|reduction (?:in|of)|failure of|impairment (?:of|in)|deficits? in) (?:the )?([\p{L}-]+) functions?$/u;
+
 export function variants(text: string): string[] {
   const lower = text.toLowerCase();
   const out = new Set<string>();
@@ -46,6 +89,14 @@ export function variants(text: string): string[] {
       break;
     }
   }
+  if (spelled.includes('-')) out.add(spelled.replace(/-/g, ''));
+  const lost = spelled.match(LOST_FUNCTION);
+  if (lost) for (const noun of ['insufficiency', 'dysfunction', 'failure', 'disease']) out.add(`${lost[1]} ${noun}`);
+  for (const [re, to] of ORGAN_TOXICITY) if (re.test(spelled)) out.add(spelled.replace(re, to));
+  const words = spelled.split(/\s+/);
+  words.forEach((w, i) => {
+    for (const swap of WORD_SWAPS[w] ?? []) out.add([...words.slice(0, i), swap, ...words.slice(i + 1)].join(' '));
+  });
   out.delete(lower);
   return [...out];
 }

@@ -8,16 +8,11 @@
 import { resolve } from 'node:path';
 import { LitmineError } from '../../errors.js';
 import { buildDictionary } from '../../vocab/build-dictionary.js';
-import { DICTIONARY_FILE } from '../../vocab/dictionary-schema.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
-import { dataPath } from '../open-services.js';
+import { dictionaryPath } from '../open-normalizer.js';
 import { formatDuration } from '../progress.js';
 
 const USAGE = 'litmine vocab build --from DIR|FILE [--from …] [--lexicon TRAIN.PubTator.txt …] [--out FILE] [--json]';
-
-export function dictionaryPath(config: CommandContext['config']): string {
-  return dataPath(config, 'vocab', DICTIONARY_FILE);
-}
 
 async function build(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
   const from = (args.values.from as string[] | undefined) ?? [];
