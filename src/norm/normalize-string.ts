@@ -41,8 +41,12 @@ const POSITIONS: Record<string, string> = { ortho: 'o', meta: 'm', para: 'p' };
 
 const FUNCTION_WORDS = new Set(['of', 'the', 'and', 'in', 'with', 'a', 'an', 'for', 'to', 'by', 'or', 'on', 'nos']);
 
+const IRREGULAR: Record<string, string> = { mice: 'mouse', lice: 'louse', children: 'child', women: 'woman', men: 'man', teeth: 'tooth', feet: 'foot' };
+
 /** Plural → singular for one lower-case token; conservative, the same on both sides of a lookup. */
 export function singular(token: string): string {
+  const irregular = IRREGULAR[token];
+  if (irregular) return irregular;
   if (token.length <= 3 || /\d/.test(token)) return token;
   if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
   if (/(ches|shes|sses|xes)$/.test(token)) return token.slice(0, -2);

@@ -9,7 +9,7 @@
 const SPELLING: [RegExp, string][] = [
   [/ae/g, 'e'],
   [/oe/g, 'e'],
-  [/our\b/g, 'or'],
+  [/our(s?)\b/g, 'or$1'],
   [/ise\b/g, 'ize'],
   [/yse\b/g, 'yze'],
 ];
