@@ -41,7 +41,15 @@ const POSITIONS: Record<string, string> = { ortho: 'o', meta: 'm', para: 'p' };
 
 const FUNCTION_WORDS = new Set(['of', 'the', 'and', 'in', 'with', 'a', 'an', 'for', 'to', 'by', 'or', 'on', 'nos']);
 
-const IRREGULAR: Record<string, string> = { mice: 'mouse', lice: 'louse', children: 'child', women: 'woman', men: 'man', teeth: 'tooth', feet: 'foot' };
+const IRREGULAR: Record<string, string> = {
+  mice: 'mouse',
+  lice: 'louse',
+  children: 'child',
+  women: 'woman',
+  men: 'man',
+  teeth: 'tooth',
+  feet: 'foot',
+};
 
 /** Plural → singular for one lower-case token; conservative, the same on both sides of a lookup. */
 export function singular(token: string): string {

@@ -74,6 +74,16 @@ const ORGAN_TOXICITY: [RegExp, string][] = [
 const LOST_FUNCTION =
   /^(?:decreased|reduced|impaired|poor|abnormal|altered|deteriorat\w*|declin\w*|loss of|reduction (?:in|of)|failure of|impairment (?:of|in)|deficits? in) (?:the )?([\p{L}-]+) functions?$/u;
 
+/** Counter-ions and salt forms: "Quetiapine Fumarate" is quetiapine to an author. */
+const SALT =
+  /\s+(?:fumarate|hydrochloride|dihydrochloride|hcl|sodium|disodium|potassium|calcium|magnesium|maleate|sulfate|sulphate|citrate|mesylate|tartrate|bitartrate|acetate|bromide|hydrobromide|succinate|phosphate|besylate|tosylate|lactate|gluconate|nitrate|monohydrate|dihydrate|anhydrous)$/i;
+
+/** The name without its salt form, or undefined when it names no salt. */
+export function withoutSalt(name: string): string | undefined {
+  const stripped = name.replace(SALT, '');
+  return stripped !== name && stripped.length >= 4 ? stripped : undefined;
+}
+
 export function variants(text: string): string[] {
   const lower = text.toLowerCase();
   const out = new Set<string>();
@@ -90,6 +100,8 @@ export function variants(text: string): string[] {
     }
   }
   if (spelled.includes('-')) out.add(spelled.replace(/-/g, ''));
+  const salt = withoutSalt(spelled);
+  if (salt) out.add(salt);
   const lost = spelled.match(LOST_FUNCTION);
   if (lost) for (const noun of ['insufficiency', 'dysfunction', 'failure', 'disease']) out.add(`${lost[1]} ${noun}`);
   for (const [re, to] of ORGAN_TOXICITY) if (re.test(spelled)) out.add(spelled.replace(re, to));

@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { LitmineError } from '../errors.js';
 import { bagKey, exactKey } from '../norm/normalize-string.js';
+import { withoutSalt } from '../norm/variants.js';
 import { DICTIONARY_DDL, DICTIONARY_FORMAT, NAME_KIND } from './dictionary-schema.js';
 import { readPubtatorLexicon } from './read-pubtator-lexicon.js';
 import { buildRank, readerFor } from './vocab-readers.js';
@@ -114,6 +115,9 @@ export async function buildDictionary(options: BuildOptions): Promise<BuildSumma
       const key = exactKey(name);
       if (!key) continue;
       insertName.run(key, cid, kind);
+      // A salt's name also names the drug ("Quetiapine Fumarate" → quetiapine), as a synonym.
+      const salt = conceptTypes & TYPE.Chemical ? withoutSalt(name) : undefined;
+      if (salt) insertName.run(exactKey(salt), cid, kind | NAME_KIND.synonym);
       if (bagged) {
         const bag = bagKey(name);
         if (bag && bag !== key) insertName.run(bag, cid, kind | NAME_KIND.bag);

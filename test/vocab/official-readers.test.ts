@@ -105,7 +105,10 @@ async function build() {
 test('each official file is recognised by name and content, and the sources record readers and versions', async (t) => {
   const { summary, dict } = await build();
   t.deepEqual(summary.files.map((f) => f.reader).sort(), ['hgnc', 'mesh-xml', 'mesh-xml', 'ncbi-gene-info', 'ncbi-taxonomy-names-dmp']);
-  t.deepEqual(summary.skipped.map((p) => p.split('/').pop()), ['README.txt']);
+  t.deepEqual(
+    summary.skipped.map((p) => p.split('/').pop()),
+    ['README.txt'],
+  );
   const sources = dict.sources();
   t.true(sources.some((s) => s.reader === 'mesh-xml' && s.version === 'MeSH 2025' && /^[0-9a-f]{64}$/.test(s.sha256)));
   t.true(sources.some((s) => s.reader === 'ncbi-gene-info' && s.version === 'modified up to 20250105'));
@@ -129,7 +132,11 @@ test('names from every format resolve to their identifiers, by type', async (t) 
   t.is(n.resolve('RNF53', 'Gene')[0]?.id, 'NCBIGene:672');
   t.is(n.resolve('OLD1', 'Gene').length, 0);
   // names.dmp: the scientific name is preferred; authorities are not names.
-  t.deepEqual(n.resolve('human', 'Species')[0], { id: 'NCBITaxon:9606', name: 'Homo sapiens', score: n.resolve('human', 'Species')[0]!.score });
+  t.deepEqual(n.resolve('human', 'Species')[0], {
+    id: 'NCBITaxon:9606',
+    name: 'Homo sapiens',
+    score: n.resolve('human', 'Species')[0]!.score,
+  });
   t.is(n.resolve('Linnaeus, 1758', 'Species').length, 0);
   t.is(n.resolve('house mice', 'Species')[0]?.id, 'NCBITaxon:10090');
   t.deepEqual(n.resolve('HeLa', 'CellLine'), [], 'cell lines have no vocabulary');
