@@ -88,3 +88,19 @@ test('litmine relations answers the same for the id and for the name', async (t)
   t.deepEqual(JSON.parse(byName.out), r);
   t.regex(byName.err, /Chemical:MESH:D002945, Cisplatin/);
 });
+
+test('litmine entity shows the preferred name, synonyms, counts, co-mentions and relations for an id or a name', async (t) => {
+  const { dataDir } = await setup();
+  const byId = await litmine('entity', 'MESH:D002945', '--json', '--data-dir', dataDir);
+  t.is(byId.code, 0, byId.err);
+  const e = JSON.parse(byId.out);
+  t.like(e, { key: 'Chemical:MESH:D002945', id: 'MESH:D002945', name: 'Cisplatin', type: 'Chemical', mentions: 2, documents: 2 });
+  t.deepEqual(e.synonyms, ['cis-Platinum', 'CDDP']);
+  t.deepEqual(
+    e.coMentioned.map((b: { key: string; documents: number }) => [b.key, b.documents]),
+    [['Disease:MESH:D058186', 2]],
+  );
+  t.is(e.relations[0].object.key, 'Disease:MESH:D058186');
+  const byName = await litmine('entity', 'Cisplatin', '--json', '--data-dir', dataDir);
+  t.deepEqual({ ...JSON.parse(byName.out), input: 'MESH:D002945' }, e);
+});

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { annotateCommand } from './annotate.js';
 import { askCommand } from './ask.js';
+import { entityCommand } from './entity.js';
 import { evalCommand } from './eval.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   reprocessCommand,
   searchCommand,
   relationsCommand,
+  entityCommand,
   facetsCommand,
   askCommand,
   annotateCommand,
