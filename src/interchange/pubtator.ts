@@ -1,7 +1,7 @@
 /**
  * The PubTator text format, read and written: `PMID|t|title`, `PMID|a|abstract`, then one line per
  * annotation `PMID  start  end  text  type  id[|id…]` (offsets over title + " " + abstract; `-1` = no
- * id) and relation lines `PMID  CID  id  id`; a blank line between documents. Used by `litmine eval
+ * id) and relation lines `PMID  CID  id  id` (tmVar: `PMID  type  text`); a blank line between documents. Used by `litmine eval
  * norm` (BC5CDR) and `litmine export --format pubtator`.
  *
  *   const docs = readPubtatorDocuments(readFileSync('CDR_TestSet.PubTator.txt', 'utf8'));
@@ -15,6 +15,8 @@ export interface PubtatorAnnotation {
   type: string;
   /** Identifiers as the file writes them ("D009270", "MESH:D009270"); empty for -1. */
   ids: string[];
+  /** The identifier column and any after it, verbatim (tmVar's "p|SUB|S|276|T" is one id, not five). */
+  rest?: string[];
 }
 
 export interface PubtatorDoc {
@@ -49,8 +51,15 @@ export function readPubtatorDocuments(text: string, file = 'PubTator'): Pubtator
     if (!d) throw new LitmineError('LITMINE_USAGE', `${file}:${i + 1}: annotation before its document's title: ${line.slice(0, 80)}`);
     if (f.length >= 5 && /^\d+$/.test(f[1]!) && /^\d+$/.test(f[2]!)) {
       const ids = (f[5] ?? '').split(/[|,;]/).filter((x) => x && x !== '-1');
-      d.annotations.push({ start: Number(f[1]), end: Number(f[2]), text: f[3]!, type: f[4]!, ids });
-    } else if (f.length >= 4) {
+      d.annotations.push({
+        start: Number(f[1]),
+        end: Number(f[2]),
+        text: f[3]!,
+        type: f[4]!,
+        ids,
+        ...(f.length > 5 ? { rest: f.slice(5) } : {}),
+      });
+    } else if (f.length >= 3) {
       d.relations.push({ type: f[1]!, ids: f.slice(2) });
     } else {
       throw new LitmineError('LITMINE_USAGE', `${file}:${i + 1}: not a PubTator line: ${line.slice(0, 80)}`);
@@ -62,8 +71,10 @@ export function readPubtatorDocuments(text: string, file = 'PubTator'): Pubtator
 export function writePubtatorDocument(d: PubtatorDoc): string {
   const clean = (s: string) => s.replace(/[\r\n]+/g, ' ');
   const lines = [`${d.pmid}|t|${clean(d.title)}`, `${d.pmid}|a|${clean(d.abstract)}`];
-  for (const a of [...d.annotations].sort((x, y) => x.start - y.start || x.end - y.end))
-    lines.push([d.pmid, a.start, a.end, clean(a.text), a.type, a.ids.length > 0 ? a.ids.join('|') : '-1'].join('\t'));
+  for (const a of d.annotations) {
+    const ids = a.rest ?? [a.ids.length > 0 ? a.ids.join('|') : '-1'];
+    lines.push([d.pmid, a.start, a.end, clean(a.text), a.type, ...ids].join('\t'));
+  }
   for (const r of d.relations) lines.push([d.pmid, r.type, ...r.ids].join('\t'));
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import { annotateCommand } from './annotate.js';
 import { askCommand } from './ask.js';
 import { entityCommand } from './entity.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { relationsCommand } from './relations.js';
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   searchCommand,
   relationsCommand,
   entityCommand,
+  exportCommand,
   facetsCommand,
   askCommand,
   annotateCommand,
