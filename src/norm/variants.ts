@@ -18,7 +18,9 @@ const SPELLING: [RegExp, string][] = [
 const SUFFIXES: [RegExp, string[]][] = [
   [/toxic$/, ['toxicity']],
   [/tensive$/, ['tension']],
-  [/etic$/, ['etes', 'esis']],
+  [/etic$/, ['etes', 'esis', 'esia']],
+  [/onian$/, ['onism', 'on disease']],
+  [/ese$/, ['esity']],
   [/otic$/, ['osis']],
   [/emic$/, ['emia']],
   [/aemic$/, ['aemia']],
@@ -59,6 +61,8 @@ const WORD_SWAPS: Record<string, string[]> = {
   disorder: ['disease'],
   disorders: ['diseases'],
   toxicity: ['disease'],
+  disease: ['infection', 'infections'],
+  activity: ['disorder'],
 };
 
 /** "hepatic toxicity" → "hepatotoxicity": organ + toxicity as one word, the way MeSH and annotators write it. */
@@ -102,6 +106,11 @@ export function variants(text: string): string[] {
   if (spelled.includes('-')) out.add(spelled.replace(/-/g, ''));
   const salt = withoutSalt(spelled);
   if (salt) out.add(salt);
+  // An acid and its anion are one chemical to annotators: valproate = valproic acid, folate = folic acid.
+  if (/[a-z]{3}ate$/.test(spelled)) out.add(spelled.replace(/ate$/, 'ic acid'));
+  if (/[a-z]{3}ic acid$/.test(spelled)) out.add(spelled.replace(/ic acid$/, 'ate'));
+  // Mixtures and complexes are named after their parts: "iron dextran" = Iron-Dextran Complex.
+  if (!/\b(complex|compounds?)$/.test(spelled)) out.add(`${spelled} complex`);
   const lost = spelled.match(LOST_FUNCTION);
   if (lost) for (const noun of ['insufficiency', 'dysfunction', 'failure', 'disease']) out.add(`${lost[1]} ${noun}`);
   for (const [re, to] of ORGAN_TOXICITY) if (re.test(spelled)) out.add(spelled.replace(re, to));

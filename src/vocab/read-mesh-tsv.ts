@@ -22,7 +22,7 @@ function tsvReader(name: string, file: RegExp, uiPrefix: 'D' | 'C'): VocabReader
         if (!ui || !f[1]) continue;
         if (ui.length > newest.length || (ui.length === newest.length && ui > newest)) newest = ui;
         const synonyms = splitList(f[2], '|');
-        const fourth = splitList(f[3], '|');
+        const fourth = splitList(f[3], /[|,]/);
         const concept: VocabConcept =
           uiPrefix === 'D'
             ? { id: `MESH:${ui}`, types: meshTypes(fourth), name: f[1], synonyms, trees: fourth }
