@@ -58,6 +58,14 @@ export interface LitmineConfig {
     datetype: 'edat' | 'pdat' | 'mdat';
   };
   schedule: { cron: string; timezone: string; sources: ('pubmed' | 'pmc' | 'updatefiles')[] };
+  /** Where `litmine vocab fetch` downloads the official vocabularies (into dataDir/vocab/downloads). */
+  vocab: { downloads: VocabDownload[] };
+}
+
+export interface VocabDownload {
+  url: string;
+  /** A file holding the published MD5 of the download ("<hex>  name"), where the publisher has one. */
+  md5Url?: string;
 }
 
 // Typed loosely: ajv's JSONSchemaType cannot express a required nullable field.
@@ -161,6 +169,25 @@ export const configSchema: SchemaObject = {
         datetype: { type: 'string', enum: ['edat', 'pdat', 'mdat'] },
       },
     },
+    vocab: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['downloads'],
+      properties: {
+        downloads: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: {
+              url: { type: 'string', pattern: '^https?://' },
+              md5Url: { type: 'string', nullable: true, pattern: '^https?://' },
+            },
+          },
+        },
+      },
+    },
     schedule: {
       type: 'object',
       additionalProperties: false,
@@ -201,4 +228,17 @@ export const defaultConfig: LitmineConfig = {
     datetype: 'edat',
   },
   schedule: { cron: '30 6 * * *', timezone: 'UTC', sources: ['pubmed', 'pmc'] },
+  vocab: {
+    // NLM publishes no checksums for MeSH or HGNC's set; NCBI does for the taxonomy dump.
+    downloads: [
+      { url: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/xmlmesh/desc2025.xml' },
+      { url: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/xmlmesh/supp2025.xml' },
+      { url: 'https://ftp.ncbi.nlm.nih.gov/gene/DATA/GENE_INFO/Mammalia/Homo_sapiens.gene_info.gz' },
+      { url: 'https://storage.googleapis.com/public-download-files/hgnc/tsv/tsv/hgnc_complete_set.txt' },
+      {
+        url: 'https://ftp.ncbi.nlm.nih.gov/pub/taxonomy/taxdump.tar.gz',
+        md5Url: 'https://ftp.ncbi.nlm.nih.gov/pub/taxonomy/taxdump.tar.gz.md5',
+      },
+    ],
+  },
 };

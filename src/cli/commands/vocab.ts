@@ -1,4 +1,5 @@
 /**
+ * `litmine vocab fetch` downloads the official files (resumable, MD5 where published);
  * `litmine vocab build --from DIR...`: the normalization dictionary (data/vocab/dictionary.sqlite)
  * from MeSH, HGNC / NCBI Gene, MONDO and NCBI Taxonomy / LINNAEUS files, staged or official
  * (src/vocab/); progress by bytes with rate and ETA, then a summary of what it read and wrote.
@@ -10,9 +11,39 @@ import { LitmineError } from '../../errors.js';
 import { buildDictionary } from '../../vocab/build-dictionary.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
 import { dictionaryPath } from '../open-normalizer.js';
+import { dataPath } from '../open-services.js';
+import { fetchVocabulary } from '../../vocab/fetch-vocabulary.js';
 import { formatDuration } from '../progress.js';
 
-const USAGE = 'litmine vocab build --from DIR|FILE [--from …] [--lexicon TRAIN.PubTator.txt …] [--out FILE] [--json]';
+const USAGE =
+  'litmine vocab build --from DIR|FILE [--from …] [--lexicon TRAIN.PubTator.txt …] [--out FILE] [--json]\n' +
+  '       litmine vocab fetch [--to DIR]   (downloads config vocab.downloads, resumable; then vocab build --from DIR)';
+
+async function fetch(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
+  const dir = args.values.to ? resolve(args.values.to as string) : dataPath(ctx.config, 'vocab', 'downloads');
+  let last = 0;
+  const started = Date.now();
+  const files = await fetchVocabulary([...ctx.config.vocab.downloads], dir, {
+    signal: ctx.signal,
+    onProgress: (file, bytes, total) => {
+      const now = Date.now();
+      if (now - last < (ctx.io.isTTY ? 250 : 5000)) return;
+      last = now;
+      const rate = bytes / 1e6 / Math.max((now - started) / 1000, 1e-3);
+      const eta = total && rate > 0 ? `, ETA ${formatDuration((total - bytes) / 1e6 / rate)}` : '';
+      ctx.io.err(
+        `vocab fetch: ${file} ${(bytes / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB, ${rate.toFixed(1)} MB/s${eta}`,
+      );
+    },
+  });
+  for (const f of files)
+    ctx.io.err(
+      `  ${f.status.padEnd(8)} ${(f.bytes / 1e6).toFixed(1).padStart(8)} MB  ${f.file}${f.md5 ? ` (md5 ${f.md5} as published)` : ''}`,
+    );
+  ctx.io.err(`vocab fetch: ${files.length} file(s) in ${dir}; next: litmine vocab build --from ${dir}`);
+  if (args.values.json) ctx.io.out(JSON.stringify(files));
+  return 0;
+}
 
 async function build(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
   const from = (args.values.from as string[] | undefined) ?? [];
@@ -49,6 +80,7 @@ async function build(args: ParsedCommandArgs, ctx: CommandContext): Promise<numb
 async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
   const [sub] = args.positionals;
   if (sub === 'build') return build(args, ctx);
+  if (sub === 'fetch') return fetch(args, ctx);
   throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
 }
 
@@ -60,6 +92,7 @@ export const vocabCommand: Command = {
     from: { type: 'string', multiple: true },
     lexicon: { type: 'string', multiple: true },
     out: { type: 'string' },
+    to: { type: 'string' },
     json: { type: 'boolean' },
   },
   run,
