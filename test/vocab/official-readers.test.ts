@@ -115,6 +115,47 @@ test('each official file is recognised by name and content, and the sources reco
   dict.close();
 });
 
+/** A ustar archive of the given members (what `tar czf` writes, enough for names.dmp in taxdump). */
+function tarGz(members: [string, string][]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [name, text] of members) {
+    const data = Buffer.from(text);
+    const h = Buffer.alloc(512);
+    h.write(name, 0);
+    h.write('0000644\0', 100);
+    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('ustar\u000000', 257);
+    h.fill(' ', 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+test('names.dmp is read straight out of taxdump.tar.gz, other members skipped', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-taxdump-'));
+  writeFileSync(
+    join(dir, 'taxdump.tar.gz'),
+    tarGz([
+      ['nodes.dmp', '1\t|\t1\t|\tno rank\t|\n'.repeat(100)],
+      ['names.dmp', NAMES_DMP],
+      ['gc.prt', 'x'],
+    ]),
+  );
+  const out = join(dir, 'dictionary.sqlite');
+  const summary = await buildDictionary({ from: [dir], out });
+  t.deepEqual(
+    summary.files.map((f) => [f.reader, f.concepts]),
+    [['ncbi-taxonomy-names-dmp', 2]],
+  );
+  const n = new Normalizer(Dictionary.open(out), DEFAULT_WEIGHTS);
+  t.is(n.resolve('house mouse', 'Species')[0]?.id, 'NCBITaxon:10090');
+  n.dict.close();
+});
+
 test('names from every format resolve to their identifiers, by type', async (t) => {
   const { dict } = await build();
   const n = new Normalizer(dict, DEFAULT_WEIGHTS);
