@@ -1,7 +1,8 @@
 /**
  * Fits the ranker's logistic weights on a PubTator corpus with gold identifiers (the BC5CDR training
- * documents): every gold mention's dictionary candidates, labelled right or wrong, one L2-regularised
- * logistic regression by full-batch gradient descent. The corpus lexicon is not consulted, so the
+ * documents): every gold mention's dictionary candidates, labelled right or wrong, a linear scorer
+ * fitted with a listwise softmax loss (L2-regularised, full-batch gradient descent); the score
+ * served is the logistic of the same linear function. The corpus lexicon is not consulted, so the
  * weights learn how dictionary matches go wrong, not the corpus by heart.
  *
  *   const weights = trainRanker(readPubtatorDocuments(text), dict);  // → models/norm/ranker.json
@@ -64,15 +65,22 @@ export function trainRanker(
   const epochs = options.epochs ?? 300;
   const l2 = options.l2 ?? 1e-3;
   for (let e = 0; e < epochs; e++) {
+    // Listwise (softmax over a mention's candidates): the loss is about which candidate comes first,
+    // which is what the ranker is used for.
     const grad = new Array<number>(w.length).fill(0);
-    for (const g of groups)
+    for (const g of groups) {
+      const z = g.x.map((x) => x.reduce((s, v, k) => s + v * w[k]!, 0));
+      const top = Math.max(...z);
+      const ez = z.map((v) => Math.exp(v - top));
+      const sum = ez.reduce((a, b) => a + b, 0);
+      const right = g.y.reduce((a, b) => a + b, 0);
       g.x.forEach((x, i) => {
-        const z = x.reduce((s, v, k) => s + v * w[k]!, 0);
-        const err = 1 / (1 + Math.exp(-z)) - g.y[i]!;
+        const err = ez[i]! / sum - g.y[i]! / right;
         for (let k = 0; k < w.length; k++) grad[k]! += err * x[k]!;
       });
+    }
     const rate = 1 / Math.sqrt(e + 1);
-    for (let k = 0; k < w.length; k++) w[k]! -= rate * (grad[k]! / rows + l2 * w[k]!);
+    for (let k = 0; k < w.length; k++) w[k]! -= rate * (grad[k]! / groups.length + l2 * w[k]!);
   }
   return {
     weights: { features: FEATURES, weights: w.map((v) => Math.round(v * 1e4) / 1e4) },

@@ -25,6 +25,8 @@ export interface BuildOptions {
   lexicon?: string[];
   /** Bytes read so far out of the total, after each step. */
   onProgress?: (bytes: number, totalBytes: number) => void;
+  /** A phase that reports no bytes (sorting the keys into their index). */
+  onPhase?: (message: string) => void;
 }
 
 export interface BuildSummary {
@@ -220,6 +222,8 @@ export async function buildDictionary(options: BuildOptions): Promise<BuildSumma
     });
   }
 
+  const raw = (db.prepare('SELECT COUNT(*) AS n FROM raw_names').get() as { n: number }).n;
+  options.onPhase?.(`indexing ${raw} lookup keys (one sort, no progress until done)`);
   db.exec('INSERT INTO names (key, cid, kind) SELECT key, cid, MIN(kind) FROM raw_names GROUP BY key, cid ORDER BY key, cid');
   db.exec('DROP TABLE raw_names');
   const names = (db.prepare('SELECT COUNT(*) AS n FROM names').get() as { n: number }).n;
