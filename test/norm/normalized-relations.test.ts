@@ -104,3 +104,14 @@ test('litmine entity shows the preferred name, synonyms, counts, co-mentions and
   const byName = await litmine('entity', 'Cisplatin', '--json', '--data-dir', dataDir);
   t.deepEqual({ ...JSON.parse(byName.out), input: 'MESH:D002945' }, e);
 });
+
+test('litmine facets takes an id or a name and gives buckets keyed by id their preferred name', async (t) => {
+  const { dataDir } = await setup();
+  const byName = await litmine('facets', 'Disease', '--entity', 'cis-platinum', '--json', '--data-dir', dataDir);
+  t.is(byName.code, 0, byName.err);
+  t.deepEqual(JSON.parse(byName.out), [
+    { key: 'Disease:MESH:D058186', text: 'nephrotoxicity', type: 'Disease', documents: 2, mentions: 2, name: 'Acute Kidney Injury' },
+  ]);
+  const byId = await litmine('facets', 'Disease', '--entity', 'MESH:D002945', '--json', '--data-dir', dataDir);
+  t.deepEqual(JSON.parse(byId.out), JSON.parse(byName.out));
+});

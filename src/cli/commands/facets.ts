@@ -3,36 +3,51 @@
  * a text — "top chemicals in articles mentioning breast cancer".
  *
  *   litmine facets Chemical --entity "Disease:breast cancer" --json
+ *   litmine facets Disease --entity MESH:D002945   (ids and names resolve through the dictionary)
  */
 import type { Command } from '../command.js';
+import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
+import { resolveEntity } from '../resolve-entity.js';
 
 export const facetsCommand: Command = {
   name: 'facets',
   summary: 'top entities of a type, optionally within articles mentioning an entity or matching text',
   usage: 'litmine facets <type> [--entity KEY|TEXT] [--text QUERY] [--limit N] [--json]',
   options: { entity: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
-  async run({ values, positionals }, { config, io }) {
+  async run({ values, positionals }, { config, io, installDir }) {
     const type = positionals[0];
     if (!type) {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
     const entity = values.entity as string | undefined;
+    // Ids and names go through the dictionary (as in `litmine relations`); buckets keyed by an id get its preferred name.
+    const normalizer = openNormalizer(config, installDir);
+    const ref = entity ? resolveEntity(entity, normalizer).ref : undefined;
     const store = await openStore(config);
     try {
       await store.init();
       const buckets = await store.facets({
         type,
-        entity: entity ? (/^[A-Za-z]+:./.test(entity) ? { key: entity } : { text: entity }) : undefined,
+        entity: ref,
         text: values.text as string | undefined,
         limit: values.limit ? Number(values.limit) : 20,
       });
-      if (values.json) io.out(JSON.stringify(buckets, null, 2));
-      else for (const b of buckets) io.out(`${String(b.documents).padStart(6)} docs ${String(b.mentions).padStart(7)} mentions  ${b.text}`);
+      const named = buckets.map((b) => {
+        const name = normalizer?.dict.conceptById(b.key.slice(b.key.indexOf(':') + 1))?.name;
+        return name ? { ...b, name } : b;
+      });
+      if (values.json) io.out(JSON.stringify(named, null, 2));
+      else
+        for (const b of named)
+          io.out(
+            `${String(b.documents).padStart(6)} docs ${String(b.mentions).padStart(7)} mentions  ${'name' in b ? `${b.name} (${b.key}; "${b.text}")` : b.text}`,
+          );
       io.err(`facets: ${buckets.length} ${type} entities`);
       return 0;
     } finally {
+      normalizer?.dict.close();
       await store.close();
     }
   },
