@@ -7,6 +7,8 @@
  *   for await (const c of mondoJson.read('mondo.json', {})) // { id: 'OMIM:219700', mapsTo: [], … }
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { isGzip } from './read-lines.js';
 import { TYPE, type VocabConcept, type VocabReader } from './vocab-concept.js';
 
 interface MondoTerm {
@@ -23,8 +25,9 @@ export const mondoJson: VocabReader = {
   name: 'mondo-json',
   accepts: (base, head) => /mondo/i.test(base) && /\.json(\.gz)?$/.test(base) && /^\s*[[{]/.test(head),
   async *read(path, context) {
-    const raw = readFileSync(path, 'utf8');
-    context.onBytes?.(Buffer.byteLength(raw));
+    const bytes = readFileSync(path);
+    context.onBytes?.(bytes.length);
+    const raw = (isGzip(path) ? gunzipSync(bytes) : bytes).toString('utf8');
     const parsed = JSON.parse(raw) as MondoTerm[] | { version?: string; terms?: MondoTerm[] };
     const terms = Array.isArray(parsed) ? parsed : (parsed.terms ?? []);
     mondoVersion = Array.isArray(parsed) ? `${terms.length} terms` : parsed.version;
