@@ -10,6 +10,7 @@
 import type { Concept, Dictionary } from '../vocab/dictionary.js';
 import { TYPE } from '../vocab/vocab-concept.js';
 import { bagKey, exactKey, tokens } from './normalize-string.js';
+import { editDistance } from './edit-distance.js';
 import { variants } from './variants.js';
 
 export const STAGE = { exact: 0, bag: 1, variant: 2, partial: 3, lexicon: 4 } as const;
@@ -86,8 +87,37 @@ export function candidates(dict: Dictionary, text: string, types: number, lexico
   if (accept(lexVariant)) return lexVariant;
   const variant = collect(dict, variantKeys, types, STAGE.variant, 1, text);
   if (accept(variant)) return variant;
+  const near = approximate(dict, text, types);
+  if (accept(near)) return near;
   if (fallback.length > 0) return fallback;
   return partial(dict, text, types, lexicon);
+}
+
+/**
+ * Misspellings ("tobramicyn", "5 flourouracil"): names sharing the key's first four characters and
+ * within one edit (two from ten characters on), found by a range scan of the key index. Scored as a
+ * variant whose coverage falls with the distance.
+ */
+function approximate(dict: Dictionary, text: string, types: number): Candidate[] {
+  if ((types & (TYPE.Disease | TYPE.Chemical)) === 0) return [];
+  const key = exactKey(text);
+  if (key.length < 6) return [];
+  const max = key.length >= 10 ? 2 : 1;
+  const best = new Map<number, Candidate>();
+  let bestDistance = max + 1;
+  for (const hit of dict.keysNear(key.slice(0, 4), key.length - max, key.length + max, types)) {
+    if (hit.kind & 4) continue; // word-order-free keys are not spellings
+    const d = editDistance(key, hit.key, max);
+    if (d > max || d > bestDistance) continue;
+    if (d < bestDistance) {
+      best.clear();
+      bestDistance = d;
+    }
+    const prev = best.get(hit.concept.cid);
+    if (!prev || hit.kind < prev.kind)
+      best.set(hit.concept.cid, { concept: hit.concept, kind: hit.kind, stage: STAGE.variant, coverage: 1 - d / key.length });
+  }
+  return [...best.values()];
 }
 
 /** The longest contiguous run of words that is a name (ties: the rightmost, where English puts the head). */

@@ -39,6 +39,7 @@ export class Dictionary {
   private readonly byCid: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly byLexicon: Database.Statement;
+  private readonly byPrefix: Database.Statement;
   private readonly concepts = new Map<number, Concept>();
   private readonly stops = new Map<number, RegExp[]>();
 
@@ -48,6 +49,7 @@ export class Dictionary {
   ) {
     this.byKey = db.prepare('SELECT cid, kind FROM names WHERE key = ?');
     this.byCid = db.prepare('SELECT cid, id, types, name, prior, synonyms FROM concepts WHERE cid = ?');
+    this.byPrefix = db.prepare('SELECT key, cid, kind FROM names WHERE key >= ? AND key < ? AND length(key) BETWEEN ? AND ? LIMIT 2000');
     this.byLexicon = db.prepare('SELECT cid, count FROM lexicon WHERE key = ? AND type = ?');
     this.byId = db.prepare('SELECT cid, id, types, name, prior, synonyms FROM concepts WHERE id = ?');
     for (const row of db.prepare('SELECT cid, pattern FROM stops').all() as { cid: number; pattern: string }[]) {
@@ -79,6 +81,16 @@ export class Dictionary {
     for (const row of this.byKey.all(key) as { cid: number; kind: number }[]) {
       const concept = this.concept(row.cid);
       if (concept && (concept.types & types) !== 0) out.push({ concept, kind: row.kind });
+    }
+    return out;
+  }
+
+  /** Keys starting with `prefix` whose length is within [minLength, maxLength], with their concepts of `types` (a range scan). */
+  keysNear(prefix: string, minLength: number, maxLength: number, types: number): (DictionaryHit & { key: string })[] {
+    const out: (DictionaryHit & { key: string })[] = [];
+    for (const row of this.byPrefix.all(prefix, `${prefix}\uffff`, minLength, maxLength) as { key: string; cid: number; kind: number }[]) {
+      const concept = this.concept(row.cid);
+      if (concept && (concept.types & types) !== 0) out.push({ key: row.key, concept, kind: row.kind });
     }
     return out;
   }

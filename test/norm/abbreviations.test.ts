@@ -1,13 +1,14 @@
 /**
  * Abbreviation definitions (Schwartz & Hearst with an initials match) and their use across a
  * document: the short form takes the long form's type and identifiers, and occurrences NER missed
- * are added. The dictionary is a small MeSH-format table written here.
+ * are added; misspelled names found by edit distance. The dictionary is a small MeSH-format table written here.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { findAbbreviations } from '../../src/norm/abbreviations.js';
+import { editDistance } from '../../src/norm/edit-distance.js';
 import { Normalizer } from '../../src/norm/normalizer.js';
 import { DEFAULT_WEIGHTS } from '../../src/norm/ranker.js';
 import { buildDictionary } from '../../src/vocab/build-dictionary.js';
@@ -64,5 +65,15 @@ test('a short form takes its long form type and id everywhere in the document; m
     ['abstract', 37, 'TTP', 'Disease', 'MESH:D011697', 2],
     ['abstract', 62, 'TTP', 'Disease', 'MESH:D011697', 2],
   ]);
+  n.dict.close();
+});
+
+test('misspelled names resolve by edit distance; short ones do not', async (t) => {
+  const n = await normalizer();
+  t.is(editDistance('tobramicyn', 'tobramycin', 2), 2);
+  t.is(editDistance('cisplatni', 'cisplatin', 1), 1, 'a transposition is one edit');
+  t.is(n.resolve('cisplatni', 'Chemical')[0]?.id, 'MESH:D002945');
+  t.deepEqual(n.resolve('cisplatinum compound x', 'Disease'), []);
+  t.deepEqual(n.resolve('cispla', 'Chemical'), [], 'one edit from nothing it can be sure of');
   n.dict.close();
 });
