@@ -58,12 +58,14 @@ export async function openAnnotator(
   }
   try {
     const { createOnnxAnnotator } = await import('../nlp/onnx-annotator.js');
+    const { openNormalizer } = await import('./open-normalizer.js');
     return await createOnnxAnnotator({
       nerDir: dirs.ner,
       reDir: dirs.re,
       executionProvider: config.models.executionProvider,
       intraOpThreads: config.models.intraOpThreads,
       batchSize: config.models.batchSize,
+      normalizer: openNormalizer(config, installDir, warn),
     });
   } catch (err) {
     if (err instanceof LitmineError) throw err;

@@ -60,6 +60,16 @@ const elasticsearchSchema = Type.Object(
   closed,
 );
 
+/** Where `litmine vocab fetch` downloads the official vocabularies (into dataDir/vocab/downloads). */
+const vocabDownloadSchema = Type.Object(
+  {
+    url: httpUrl(),
+    /** A file holding the published MD5 of the download ("<hex>  name"), where the publisher has one. */
+    md5Url: optionalString({ pattern: '^https?://' }),
+  },
+  closed,
+);
+
 /** `litmine serve`: where it listens and what it lets through. */
 const serveSchema = Type.Object(
   {
@@ -129,6 +139,7 @@ export const configSchema = Type.Object(
       },
       closed,
     ),
+    vocab: Type.Object({ downloads: Type.Array(vocabDownloadSchema) }, closed),
     serve: serveSchema,
   },
   closed,
@@ -138,6 +149,7 @@ export type LitmineConfig = Static<typeof configSchema>;
 export type KafkaConfig = Static<typeof kafkaSchema>;
 export type ElasticsearchConfig = Static<typeof elasticsearchSchema>;
 export type ServeConfig = Static<typeof serveSchema>;
+export type VocabDownload = Static<typeof vocabDownloadSchema>;
 
 export const defaultConfig: LitmineConfig = {
   dataDir: './data',
@@ -175,5 +187,18 @@ export const defaultConfig: LitmineConfig = {
     maxPageSize: 100,
     maxQueryLength: 500,
     logLevel: 'info',
+  },
+  vocab: {
+    // NLM publishes no checksums for MeSH or HGNC's set; NCBI does for the taxonomy dump.
+    downloads: [
+      { url: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/xmlmesh/desc2025.xml' },
+      { url: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/xmlmesh/supp2025.xml' },
+      { url: 'https://ftp.ncbi.nlm.nih.gov/gene/DATA/GENE_INFO/Mammalia/Homo_sapiens.gene_info.gz' },
+      { url: 'https://storage.googleapis.com/public-download-files/hgnc/tsv/tsv/hgnc_complete_set.txt' },
+      {
+        url: 'https://ftp.ncbi.nlm.nih.gov/pub/taxonomy/taxdump.tar.gz',
+        md5Url: 'https://ftp.ncbi.nlm.nih.gov/pub/taxonomy/taxdump.tar.gz.md5',
+      },
+    ],
   },
 };

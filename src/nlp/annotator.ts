@@ -6,6 +6,8 @@
  *   const [r] = await annotator.annotate([{ text: 'Cisplatin induced nephrotoxicity in rats.' }]);
  *   // r.mentions[0] → { start: 0, end: 9, type: 'Chemical', score: 0.98 }
  */
+import type { Normalizer } from '../norm/normalizer.js';
+
 export interface SentenceInput {
   text: string;
 }
@@ -33,6 +35,11 @@ export interface SentenceAnnotation {
 
 export interface Annotator {
   readonly models: { ner: { name: string; version: string }; re?: { name: string; version: string } };
+  /**
+   * Abbreviations and identifiers for each document's mentions, when a dictionary is present
+   * (src/norm/); the annotate stage applies it after NER, across a document's sentences.
+   */
+  readonly normalizer?: Normalizer;
   /** One result per input, in order. */
   annotate(sentences: SentenceInput[]): Promise<SentenceAnnotation[]>;
   close(): Promise<void>;

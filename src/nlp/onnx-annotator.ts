@@ -6,6 +6,7 @@
  *   const a = await createOnnxAnnotator({ nerDir: 'models/ner', reDir: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 32 });
  *   const [r] = await a.annotate([{ text: 'Cisplatin induced nephrotoxicity.' }]);
  */
+import type { Normalizer } from '../norm/normalizer.js';
 import type { Annotator, SentenceAnnotation, SentenceInput } from './annotator.js';
 import { decodeBio } from './decode-bio.js';
 import { RelationClassifier } from './relation-classifier.js';
@@ -19,6 +20,8 @@ export interface OnnxAnnotatorOptions {
   intraOpThreads: number;
   batchSize: number;
   onWarning?: (message: string) => void;
+  /** Document-level abbreviations and identifiers, applied by the annotate stage (src/norm/). */
+  normalizer?: Normalizer;
 }
 
 export class OnnxAnnotator implements Annotator {
@@ -27,6 +30,7 @@ export class OnnxAnnotator implements Annotator {
   constructor(
     readonly ner: TokenClassifier,
     readonly re: RelationClassifier | null,
+    readonly normalizer?: Normalizer,
   ) {
     this.models = re ? { ner: ner.folder.ref, re: re.folder.ref } : { ner: ner.folder.ref };
   }
@@ -60,6 +64,7 @@ export class OnnxAnnotator implements Annotator {
   }
 
   async close(): Promise<void> {
+    this.normalizer?.dict.close();
     await Promise.all([this.ner.close(), this.re?.close()]);
   }
 }
@@ -73,5 +78,5 @@ export async function createOnnxAnnotator(options: OnnxAnnotatorOptions): Promis
   };
   const ner = await TokenClassifier.create(options.nerDir, sessionOptions);
   const re = options.reDir ? await RelationClassifier.create(options.reDir, sessionOptions) : null;
-  return new OnnxAnnotator(ner, re);
+  return new OnnxAnnotator(ner, re, options.normalizer);
 }

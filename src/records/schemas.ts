@@ -31,7 +31,7 @@ const modelRef = {
 } as const;
 
 export const articleSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/article-1.json',
+  $id: 'https://litmine.dev/schemas/article-2.json',
   title: 'litmine Article',
   type: 'object',
   required: [
@@ -145,7 +145,7 @@ export const articleSchema: SchemaObject = {
 };
 
 export const articleDeleteSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/article-delete-1.json',
+  $id: 'https://litmine.dev/schemas/article-delete-2.json',
   title: 'litmine ArticleDelete',
   type: 'object',
   required: ['schema', 'schemaVersion', 'id'],
@@ -158,6 +158,13 @@ const sentence = {
   required: ['id', 'passageId', 'start', 'end', 'text'],
   additionalProperties: false,
   properties: { id: str, passageId: str, start: offset, end: offset, text: str },
+} as const;
+
+const entityId = {
+  type: 'object',
+  required: ['id', 'name', 'score'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*:\\S+$' }, name: str, score },
 } as const;
 
 const mention = {
@@ -174,6 +181,7 @@ const mention = {
     type: str,
     score,
     key: str,
+    ids: { type: 'array', items: entityId },
   },
 } as const;
 
@@ -192,7 +200,7 @@ const relation = {
 } as const;
 
 export const annotationSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/annotation-1.json',
+  $id: 'https://litmine.dev/schemas/annotation-2.json',
   title: 'litmine Annotation',
   type: 'object',
   required: [
@@ -218,7 +226,7 @@ export const annotationSchema: SchemaObject = {
       type: 'object',
       required: ['ner'],
       additionalProperties: false,
-      properties: { ner: modelRef, re: modelRef },
+      properties: { ner: modelRef, re: modelRef, norm: modelRef },
     },
     modelVersion: str,
     sentences: { type: 'array', items: sentence },
@@ -232,11 +240,11 @@ const entitySide = {
   type: 'object',
   required: ['key', 'type', 'text', 'mentionId'],
   additionalProperties: false,
-  properties: { key: str, type: str, text: str, mentionId: str },
+  properties: { key: str, type: str, text: str, mentionId: str, id: str, name: str },
 } as const;
 
 export const entityRecordSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/entity-1.json',
+  $id: 'https://litmine.dev/schemas/entity-2.json',
   title: 'litmine EntityRecord (entities topic)',
   type: 'object',
   required: [
@@ -260,6 +268,8 @@ export const entityRecordSchema: SchemaObject = {
     key: str,
     type: str,
     text: str,
+    id: str,
+    name: str,
     mentionId: str,
     documentId: str,
     documentVersion: version,
@@ -272,7 +282,7 @@ export const entityRecordSchema: SchemaObject = {
 };
 
 export const relationRecordSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/relation-1.json',
+  $id: 'https://litmine.dev/schemas/relation-2.json',
   title: 'litmine RelationRecord (relations topic)',
   type: 'object',
   required: [
@@ -308,7 +318,7 @@ export const relationRecordSchema: SchemaObject = {
 };
 
 export const deadLetterSchema: SchemaObject = {
-  $id: 'https://litmine.dev/schemas/dead-letter-1.json',
+  $id: 'https://litmine.dev/schemas/dead-letter-2.json',
   title: 'litmine DeadLetter',
   type: 'object',
   required: ['schema', 'schemaVersion', 'stage', 'code', 'message', 'source', 'key', 'valueBase64', 'failedAt'],

@@ -10,7 +10,8 @@
  *   dead letters      key = original key    value = DeadLetter
  */
 
-export const SCHEMA_VERSION = 1 as const;
+/** 2: mentions carry `ids` and keys are `Type:ID` where normalized; entity and relation records carry ids and names. */
+export const SCHEMA_VERSION = 2 as const;
 
 /** Where a record came from; PubMed citations and PMC full texts of one PMID are one document. */
 export type ArticleSource = 'pubmed' | 'pmc';
@@ -134,8 +135,22 @@ export interface Mention {
   text: string;
   type: EntityType;
   score: number;
-  /** Normalised key a knowledge graph merges on: "<type>:<lowercased text>". */
+  /**
+   * What a knowledge graph merges on: "<type>:<id>" for a normalized mention ("Chemical:MESH:D002945"),
+   * else "<type>:<lowercased text>".
+   */
   key: string;
+  /** Vocabulary identifiers, best first, with the matched concept's preferred name; absent when none. */
+  ids?: EntityId[];
+}
+
+/** A normalized identifier: MESH:D002945, NCBIGene:7157, NCBITaxon:9606, OMIM:219700. */
+export interface EntityId {
+  id: string;
+  /** The concept's preferred name ("Cisplatin"). */
+  name: string;
+  /** The ranker's score in [0, 1] (for a corpus-lexicon match, the share of its votes). */
+  score: number;
 }
 
 export interface Relation {
@@ -160,7 +175,8 @@ export interface Annotation {
   id: string;
   documentId: string;
   documentVersion: number;
-  models: { ner: ModelRef; re?: ModelRef };
+  /** `norm`: the normalization dictionary (name "dictionary", version = hash of its sources) when one was used. */
+  models: { ner: ModelRef; re?: ModelRef; norm?: ModelRef };
   /** Hash of the model refs: part of every mention and relation id. */
   modelVersion: string;
   sentences: Sentence[];
@@ -175,7 +191,11 @@ export interface EntityRecord {
   schemaVersion: typeof SCHEMA_VERSION;
   key: string;
   type: EntityType;
+  /** The surface form of this mention. */
   text: string;
+  /** The best identifier and its preferred name, when normalized. */
+  id?: string;
+  name?: string;
   mentionId: string;
   documentId: string;
   documentVersion: number;
@@ -186,6 +206,16 @@ export interface EntityRecord {
   modelVersion: string;
 }
 
+export interface RelationSide {
+  key: string;
+  type: EntityType;
+  text: string;
+  mentionId: string;
+  /** The side's best identifier and preferred name, when normalized. */
+  id?: string;
+  name?: string;
+}
+
 /** One relation with its evidence sentence, keyed by (subject key, type, object key). */
 export interface RelationRecord {
   schema: 'litmine.relation';
@@ -193,8 +223,8 @@ export interface RelationRecord {
   key: string;
   relationId: string;
   type: string;
-  subject: { key: string; type: EntityType; text: string; mentionId: string };
-  object: { key: string; type: EntityType; text: string; mentionId: string };
+  subject: RelationSide;
+  object: RelationSide;
   documentId: string;
   documentVersion: number;
   sentenceId: string;

@@ -2,11 +2,18 @@
  * Fans an Annotation out into the keyed records knowledge graphs consume: one EntityRecord per
  * mention (key = entity key, so compaction and partitioning group an entity's mentions) and one
  * RelationRecord per relation (key = subject key | type | object key), with its evidence sentence.
+ * A normalized mention's key is "Type:ID" (Chemical:MESH:D002945), so "cisplatin" and "Cisplatin"
+ * share a key and a partition; its records carry the id and the preferred name beside the surface text.
  *
  *   const { entities, relations } = annotationOutputs(annotation);
  */
 import { relationKey } from '../records/ids.js';
-import { SCHEMA_VERSION, type Annotation, type EntityRecord, type RelationRecord } from '../records/types.js';
+import { SCHEMA_VERSION, type Annotation, type EntityRecord, type Mention, type RelationRecord } from '../records/types.js';
+
+function idAndName(m: Mention): { id?: string; name?: string } {
+  const best = m.ids?.[0];
+  return best ? { id: best.id, name: best.name } : {};
+}
 
 export function annotationOutputs(annotation: Annotation): { entities: EntityRecord[]; relations: RelationRecord[] } {
   const mentions = new Map(annotation.mentions.map((m) => [m.id, m]));
@@ -18,6 +25,7 @@ export function annotationOutputs(annotation: Annotation): { entities: EntityRec
       key: m.key,
       type: m.type,
       text: m.text,
+      ...idAndName(m),
       mentionId: m.id,
       documentId: annotation.documentId,
       documentVersion: annotation.documentVersion,
@@ -39,8 +47,8 @@ export function annotationOutputs(annotation: Annotation): { entities: EntityRec
       key: relationKey(s.key, r.type, o.key),
       relationId: r.id,
       type: r.type,
-      subject: { key: s.key, type: s.type, text: s.text, mentionId: s.id },
-      object: { key: o.key, type: o.type, text: o.text, mentionId: o.id },
+      subject: { key: s.key, type: s.type, text: s.text, mentionId: s.id, ...idAndName(s) },
+      object: { key: o.key, type: o.type, text: o.text, mentionId: o.id, ...idAndName(o) },
       documentId: annotation.documentId,
       documentVersion: annotation.documentVersion,
       sentenceId: r.sentenceId,

@@ -11,9 +11,13 @@ export function normText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** Normalises a user-given entity key ("Disease:Breast  Cancer" → "Disease:breast cancer"). */
+/** A normalized key's identifier part ("MESH:D002945" in "Chemical:MESH:D002945") keeps its case. */
+const VOCABULARY_ID = /^(MESH|NCBIGene|NCBITaxon|OMIM|MONDO):\S+$/;
+
+/** Normalises a user-given entity key ("Disease:Breast  Cancer" → "Disease:breast cancer"); id keys stay as they are. */
 export function normKey(key: string): string {
   const i = key.indexOf(':');
+  if (i >= 0 && VOCABULARY_ID.test(key.slice(i + 1))) return key;
   return i < 0 ? normText(key) : `${key.slice(0, i)}:${normText(key.slice(i + 1))}`;
 }
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { ElasticsearchStore, type ElasticsearchStoreOptions } from '../../src/store/elasticsearch-store.js';
 import { CORPUS, CORPUS_COUNTS, DOC_A, DOC_B, annotation, article, corpusOps } from '../store/store-fixtures.js';
 import { storeContract } from '../store/store-contract.js';
+import { normalizedStoreContract } from '../store/store-contract-ids.js';
 
 const url = process.env.LITMINE_ES_URL;
 const skip = url ? undefined : 'LITMINE_ES_URL is not set (scripts/elasticsearch.sh start)';
@@ -36,6 +37,14 @@ async function drop(prefix: string): Promise<void> {
 }
 
 storeContract(
+  'elasticsearch',
+  async () => {
+    const prefix = uniquePrefix();
+    return { store: new ElasticsearchStore(options(prefix)), dispose: () => drop(prefix) };
+  },
+  skip ? { skip } : {},
+);
+normalizedStoreContract(
   'elasticsearch',
   async () => {
     const prefix = uniquePrefix();

@@ -53,7 +53,7 @@ test('a JATS article maps to an Article with sections, captions and licence; bac
   const a = jatsArticle(jats('PMC123', { pmid: '456' }), { file: 'a.nxml', index: 0 });
   t.like(a, {
     schema: 'litmine.article',
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: 'pmid:456',
     version: 1,
     source: 'pmc',

@@ -23,7 +23,7 @@ test('a PubMed record maps to an Article with every field', async (t) => {
   const [a] = articles(out);
   t.like(a, {
     schema: 'litmine.article',
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: 'pmid:100',
     version: 3,
     source: 'pubmed',
@@ -139,9 +139,9 @@ test('a DeleteCitation yields one delete per PMID, with its version', async (t) 
   );
   const deletes = out.flatMap((r) => (r.kind === 'delete' ? [r.delete] : []));
   t.deepEqual(deletes, [
-    { schema: 'litmine.article-delete', schemaVersion: 1, id: 'pmid:11', pmid: '11', version: 1, origin: { file: 'update.xml', index: 1 } },
-    { schema: 'litmine.article-delete', schemaVersion: 1, id: 'pmid:12', pmid: '12', version: 2, origin: { file: 'update.xml', index: 2 } },
-    { schema: 'litmine.article-delete', schemaVersion: 1, id: 'pmid:13', pmid: '13', origin: { file: 'update.xml', index: 3 } },
+    { schema: 'litmine.article-delete', schemaVersion: 2, id: 'pmid:11', pmid: '11', version: 1, origin: { file: 'update.xml', index: 1 } },
+    { schema: 'litmine.article-delete', schemaVersion: 2, id: 'pmid:12', pmid: '12', version: 2, origin: { file: 'update.xml', index: 2 } },
+    { schema: 'litmine.article-delete', schemaVersion: 2, id: 'pmid:13', pmid: '13', origin: { file: 'update.xml', index: 3 } },
   ]);
   t.deepEqual(
     pubmedDeletes('<DeleteCitation><PMID Version="4">9</PMID></DeleteCitation>').map((d) => d.version),

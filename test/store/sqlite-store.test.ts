@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { CORPUS_COUNTS, corpusOps } from './store-fixtures.js';
 import { storeContract } from './store-contract.js';
+import { normalizedStoreContract } from './store-contract-ids.js';
 
 storeContract('embedded', async () => ({ store: new SqliteStore({ path: ':memory:' }) }));
+normalizedStoreContract('embedded', async () => ({ store: new SqliteStore({ path: ':memory:' }) }));
 
 test('embedded: a store file keeps its contents across reopen', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));

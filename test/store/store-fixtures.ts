@@ -80,7 +80,7 @@ export function article(spec: DocSpec): Article {
   ];
   return {
     schema: 'litmine.article',
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: spec.id,
     version: spec.version,
     source: spec.source,
@@ -141,7 +141,7 @@ export function annotation(spec: DocSpec, modelVersion = 'mv-test-0001'): Annota
   }
   return {
     schema: 'litmine.annotation',
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: annId,
     documentId: spec.id,
     documentVersion: spec.version,

@@ -1,5 +1,5 @@
 /**
- * `litmine eval ner|re FILE`: precision, recall and F1 of a model folder on a labelled file, with
+ * `litmine eval ner|re|norm FILE`: precision, recall and F1 of a model folder on a labelled file, with
  * BioBERT's conventions (see src/nlp/ner-evaluation.ts and re-evaluation.ts); progress on stderr.
  *
  *   litmine eval ner ../shared/data/ncbi-disease/biobert/test.tsv --type Disease --json
@@ -21,10 +21,12 @@ import { RelationClassifier } from '../../nlp/relation-classifier.js';
 import { TokenClassifier } from '../../nlp/token-classifier.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
 import { Progress } from '../progress.js';
+import { runEvalNorm } from './eval-norm.js';
 
 const USAGE =
   'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n' +
   '       litmine eval re <file.re-instances.jsonl|file.tsv> [--model DIR] [--json]\n' +
+  '       litmine eval norm <file.PubTator.txt> [--model DIR] [--dictionary FILE] [--gold-spans-only] [--errors] [--json]\n' +
   '         .re-instances.jsonl: instances written by `python models/train/write_eval_instances.py`\n' +
   '         (ChemProt, BC5CDR CID, GAD, EU-ADR under models/build/re-eval/); .tsv: BioBERT GAD/EU-ADR.\n' +
   '         For CID the JSON adds "document": the document-level score (top-level figures: mention level)';
@@ -35,8 +37,9 @@ function fmt(n: number): string {
 
 async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
   const [task, file] = args.positionals;
-  if ((task !== 'ner' && task !== 're') || !file) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
+  if ((task !== 'ner' && task !== 're' && task !== 'norm') || !file) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
   if (!existsSync(file)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${file}: no such file`);
+  if (task === 'norm') return runEvalNorm(file, args, ctx);
   const { config, io } = ctx;
   const modelArg = args.values.model as string | undefined;
   const modelDir = resolve(ctx.installDir, modelArg ?? (task === 'ner' ? config.models.ner : (config.models.re ?? 'models/re')));
@@ -122,12 +125,15 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'precision, recall and F1 of a NER or RE model on a labelled file (BioBERT conventions)',
+  summary: 'precision, recall and F1 of a NER or RE model, or normalization accuracy, on a labelled file',
   usage: USAGE,
   options: {
     model: { type: 'string' },
     type: { type: 'string' },
     json: { type: 'boolean' },
+    dictionary: { type: 'string' },
+    'gold-spans-only': { type: 'boolean' },
+    errors: { type: 'boolean' },
   },
   run,
 };

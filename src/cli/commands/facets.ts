@@ -3,18 +3,21 @@
  * a text — "top chemicals in articles mentioning breast cancer".
  *
  *   litmine facets Chemical --entity "Disease:breast cancer" --json
+ *   litmine facets Disease --entity MESH:D002945   (ids and names resolve through the dictionary)
  */
 import { LitmineError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
+import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
+import { resolveEntity } from '../resolve-entity.js';
 
 export const facetsCommand: Command = {
   name: 'facets',
   summary: 'top entities of a type, optionally within articles mentioning an entity or matching text',
   usage: 'litmine facets <type> [--entity KEY|TEXT] [--text QUERY] [--limit N] [--json]',
   options: { entity: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
-  async run({ values, positionals }, { config, io }) {
+  async run({ values, positionals }, { config, io, installDir }) {
     if (positionals.length > 1)
       throw new LitmineError('LITMINE_USAGE', `one entity type, got ${positionals.length} words: ${positionals.join(' ')}`);
     const type = queryText(positionals, 'entity type');
@@ -25,20 +28,32 @@ export const facetsCommand: Command = {
     const entity = stringFlag(values, 'entity');
     const text = stringFlag(values, 'text');
     const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
+    // Ids and names go through the dictionary (as in `litmine relations`); buckets keyed by an id get its preferred name.
+    const normalizer = openNormalizer(config, installDir);
+    const ref = entity ? resolveEntity(entity, normalizer).ref : undefined;
     const store = await openStore(config);
     try {
       await store.init();
       const buckets = await store.facets({
         type,
-        entity: entity ? (/^[A-Za-z]+:./.test(entity) ? { key: entity } : { text: entity }) : undefined,
+        entity: ref,
         text,
         limit,
       });
-      if (values.json) io.out(JSON.stringify(buckets, null, 2));
-      else for (const b of buckets) io.out(`${String(b.documents).padStart(6)} docs ${String(b.mentions).padStart(7)} mentions  ${b.text}`);
+      const named = buckets.map((b) => {
+        const name = normalizer?.dict.conceptById(b.key.slice(b.key.indexOf(':') + 1))?.name;
+        return name ? { ...b, name } : b;
+      });
+      if (values.json) io.out(JSON.stringify(named, null, 2));
+      else
+        for (const b of named)
+          io.out(
+            `${String(b.documents).padStart(6)} docs ${String(b.mentions).padStart(7)} mentions  ${'name' in b ? `${b.name} (${b.key}; "${b.text}")` : b.text}`,
+          );
       io.err(`facets: ${buckets.length} ${type} entities`);
       return 0;
     } finally {
+      normalizer?.dict.close();
       await store.close();
     }
   },

@@ -3,7 +3,9 @@ import type { Command } from '../command.js';
 import { annotateCommand } from './annotate.js';
 import { askCommand } from './ask.js';
 import { corpusCommand } from './corpus.js';
+import { entityCommand } from './entity.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { facetsCommand } from './facets.js';
 import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
@@ -15,6 +17,7 @@ import { schemasCommand } from './schemas.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
+import { vocabCommand } from './vocab.js';
 import { workerCommand } from './worker.js';
 
 export const commands: Command[] = [
@@ -25,6 +28,8 @@ export const commands: Command[] = [
   reprocessCommand,
   searchCommand,
   relationsCommand,
+  entityCommand,
+  exportCommand,
   facetsCommand,
   askCommand,
   serveCommand,
@@ -32,6 +37,7 @@ export const commands: Command[] = [
   evalCommand,
   corpusCommand,
   modelsCommand,
+  vocabCommand,
   statusCommand,
   schemasCommand,
 ];

@@ -1,17 +1,20 @@
 /**
  * `litmine relations <entity>`: the relations an entity takes part in, grouped by partner and type,
- * with counts and evidence sentences. The entity is a key ("Chemical:cisplatin") or text.
+ * with counts and evidence sentences. The entity is an identifier ("MESH:D002945"), a name or synonym
+ * (resolved through the normalization dictionary to its key "Chemical:MESH:D002945"), a key, or text.
  *
  *   litmine relations cisplatin --type CID --json
  */
 import type { Command } from '../command.js';
 import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
+import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
+import { resolveEntity } from '../resolve-entity.js';
 import type { EntityRef } from '../../store/store.js';
 
 export const relationsCommand: Command = {
   name: 'relations',
-  summary: 'relations of an entity (key "Type:text" or text), with counts and evidence sentences',
+  summary: 'relations of an entity (id "MESH:D002945", name, or key), with counts and evidence sentences',
   usage: 'litmine relations [--] <entity> [--entity-type T] [--type RELATION] [--limit N] [--evidence N] [--json]',
   options: {
     'entity-type': { type: 'string' },
@@ -20,7 +23,7 @@ export const relationsCommand: Command = {
     evidence: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values, positionals }, { config, io }) {
+  async run({ values, positionals }, { config, io, installDir }) {
     const entity = queryText(positionals, 'entity');
     if (!entity) {
       io.err(`usage: ${this.usage}`);
@@ -30,7 +33,11 @@ export const relationsCommand: Command = {
     const relationType = stringFlag(values, 'type');
     const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
     const evidencePerRelation = integerFlag(values, 'evidence', { min: 0, max: 100, fallback: 2 });
-    const ref: EntityRef = /^[A-Za-z]+:./.test(entity) && !entityType ? { key: entity } : { text: entity, type: entityType };
+    // An id or a name goes through the dictionary to the normalized key, so both give one answer.
+    const normalizer = openNormalizer(config, installDir);
+    const resolved = resolveEntity(entity, normalizer, entityType);
+    normalizer?.dict.close();
+    const ref: EntityRef = resolved.ref;
     const store = await openStore(config);
     try {
       await store.init();
@@ -50,7 +57,8 @@ export const relationsCommand: Command = {
           for (const e of g.evidence) io.out(`   [${e.pmid ? `PMID ${e.pmid}` : e.documentId}] ${e.sentence}`);
         }
       }
-      io.err(`relations: ${result.total} relation group(s) for "${entity}", showing ${result.relations.length}`);
+      const as = ref.key && ref.key !== entity ? ` (${ref.key}${resolved.name ? `, ${resolved.name}` : ''})` : '';
+      io.err(`relations: ${result.total} relation group(s) for "${entity}"${as}, showing ${result.relations.length}`);
       return 0;
     } finally {
       await store.close();

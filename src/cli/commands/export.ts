@@ -1,0 +1,97 @@
+/**
+ * `litmine export --format biocjson|biocxml|pubtator [--ids ID,…] [--query Q] [--out FILE]`: annotated
+ * documents in the formats PubTator serves, with passages, offsets, and annotations carrying their
+ * identifiers. Articles and annotations come from the log (the latest record per document); --query
+ * picks documents by a store search, --ids by document id or PMID.
+ *
+ *   litmine export --format biocxml --query cisplatin --out cisplatin.xml
+ */
+import { writeFileSync } from 'node:fs';
+import { LitmineError } from '../../errors.js';
+import { biocDocument, pubtatorDocument } from '../../interchange/annotated-document.js';
+import type { BioCCollection } from '../../interchange/bioc.js';
+import { writeBiocJson } from '../../interchange/bioc-json.js';
+import { writeBiocXml } from '../../interchange/bioc-xml.js';
+import { writePubtatorDocument } from '../../interchange/pubtator.js';
+import type { Annotation, Article } from '../../records/types.js';
+import type { Command } from '../command.js';
+import { openLog, openStore } from '../open-services.js';
+
+const FORMATS = ['biocjson', 'biocxml', 'pubtator'] as const;
+
+function latest<T>(messages: { key: string | null; value: Buffer | null }[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const m of messages) {
+    if (m.key === null) continue;
+    if (m.value === null) out.delete(m.key);
+    else out.set(m.key, JSON.parse(m.value.toString('utf8')) as T);
+  }
+  return out;
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'annotated documents as BioC JSON, BioC XML or PubTator, with identifiers',
+  usage: 'litmine export --format biocjson|biocxml|pubtator [--ids ID,…] [--query Q] [--limit N] [--out FILE]',
+  options: {
+    format: { type: 'string' },
+    ids: { type: 'string' },
+    query: { type: 'string' },
+    limit: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run({ values }, { config, io }) {
+    const format = values.format as (typeof FORMATS)[number] | undefined;
+    if (!format || !FORMATS.includes(format))
+      throw new LitmineError('LITMINE_USAGE', `--format must be one of ${FORMATS.join(', ')}\nusage: ${this.usage}`);
+    const limit = values.limit ? Number(values.limit) : 1000;
+    let wanted: string[] | undefined;
+    if (values.ids)
+      wanted = (values.ids as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => (/^\d+$/.test(s) ? `pmid:${s}` : s));
+    if (values.query) {
+      const store = await openStore(config);
+      try {
+        await store.init();
+        const hits = await store.search({ text: values.query as string, limit });
+        wanted = [...(wanted ?? []), ...hits.hits.map((h) => h.documentId)];
+      } finally {
+        await store.close();
+      }
+    }
+    const log = await openLog(config);
+    let articles: Map<string, Article>;
+    let annotations: Map<string, Annotation>;
+    try {
+      articles = latest<Article>(await log.readAll(config.topics.articles));
+      annotations = latest<Annotation>(await log.readAll(config.topics.annotations));
+    } finally {
+      await log.close();
+    }
+    const ids = (wanted ?? [...articles.keys()]).filter((id, i, all) => all.indexOf(id) === i).slice(0, limit);
+    const missing = ids.filter((id) => !articles.has(id));
+    const docs = ids.filter((id) => articles.has(id)).map((id) => ({ article: articles.get(id)!, annotation: annotations.get(id) }));
+    let text: string;
+    if (format === 'pubtator') text = docs.map((d) => writePubtatorDocument(pubtatorDocument(d.article, d.annotation))).join('\n');
+    else {
+      const collection: BioCCollection = {
+        source: 'litmine',
+        date: new Date().toISOString().slice(0, 10),
+        key: 'litmine.key',
+        infons: {},
+        documents: docs.map((d) => biocDocument(d.article, d.annotation)),
+      };
+      text = format === 'biocjson' ? writeBiocJson(collection) : writeBiocXml(collection);
+    }
+    if (values.out) writeFileSync(values.out as string, text);
+    else io.out(text.replace(/\n$/, ''));
+    const mentions = docs.reduce((n, d) => n + (d.annotation?.mentions.length ?? 0), 0);
+    io.err(
+      `export: ${docs.length} document(s), ${mentions} annotation(s) as ${format}${values.out ? ` → ${values.out}` : ''}${missing.length > 0 ? `; not found: ${missing.join(', ')}` : ''}`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,95 @@
+/**
+ * `litmine vocab fetch` against a local HTTP server on 127.0.0.1: a download cut off mid-way resumes
+ * from its .part with a Range request, a published MD5 is checked (a mismatch removes the file and
+ * fails with LITMINE_CHECKSUM), and a finished file is not fetched again.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import type { LitmineError } from '../../src/errors.js';
+import { fetchVocabulary } from '../../src/vocab/fetch-vocabulary.js';
+import { litmine } from '../pipeline/cli-io.js';
+
+const body = Buffer.from('9606\t|\tHomo sapiens\t|\t\t|\tscientific name\t|\n'.repeat(4000));
+const md5 = createHash('md5').update(body).digest('hex');
+
+interface Served {
+  server: Server;
+  base: string;
+  ranges: (string | undefined)[];
+  cutFirst: boolean;
+}
+
+async function serve(options: { cutFirst?: boolean; md5?: string } = {}): Promise<Served> {
+  const s: Served = { server: createServer(), base: '', ranges: [], cutFirst: options.cutFirst ?? false };
+  s.server.on('request', (req, res) => {
+    if (req.url === '/names.dmp.md5') {
+      res.end(`${options.md5 ?? md5}  names.dmp\n`);
+      return;
+    }
+    if (req.url !== '/names.dmp') {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    s.ranges.push(req.headers.range);
+    const from = Number(req.headers.range?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
+    const rest = body.subarray(from);
+    res.statusCode = from > 0 ? 206 : 200;
+    res.setHeader('content-length', rest.length);
+    if (from > 0) res.setHeader('content-range', `bytes ${from}-${body.length - 1}/${body.length}`);
+    if (s.cutFirst) {
+      // The first answer stops half-way and the connection drops.
+      s.cutFirst = false;
+      res.write(rest.subarray(0, Math.floor(rest.length / 2)), () => res.destroy());
+      return;
+    }
+    res.end(rest);
+  });
+  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
+  s.base = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+  return s;
+}
+
+test('a cut-off download resumes with a Range request and passes the published MD5', async (t) => {
+  const s = await serve({ cutFirst: true });
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-fetch-'));
+  const downloads = [{ url: `${s.base}/names.dmp`, md5Url: `${s.base}/names.dmp.md5` }];
+  const first = await t.throwsAsync(fetchVocabulary(downloads, dir));
+  t.is((first as LitmineError).code, 'LITMINE_HTTP_TRANSIENT');
+  t.true(existsSync(join(dir, 'names.dmp.part')));
+  const [f] = await fetchVocabulary(downloads, dir);
+  t.like(f, { status: 'resumed', bytes: body.length, md5 });
+  t.deepEqual(readFileSync(join(dir, 'names.dmp')), body);
+  t.is(s.ranges[0], undefined);
+  t.regex(s.ranges[1] ?? '', /^bytes=\d+-$/);
+  const [again] = await fetchVocabulary(downloads, dir);
+  t.is(again!.status, 'present');
+  t.is(s.ranges.length, 2, 'a finished file is not fetched again');
+  s.server.close();
+});
+
+test('an MD5 mismatch removes the download and fails with LITMINE_CHECKSUM', async (t) => {
+  const s = await serve({ md5: '0'.repeat(32) });
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-fetch-'));
+  const err = await t.throwsAsync(fetchVocabulary([{ url: `${s.base}/names.dmp`, md5Url: `${s.base}/names.dmp.md5` }], dir));
+  t.is((err as LitmineError).code, 'LITMINE_CHECKSUM');
+  t.false(existsSync(join(dir, 'names.dmp')) || existsSync(join(dir, 'names.dmp.part')));
+  s.server.close();
+});
+
+test('litmine vocab fetch takes its URLs from the configuration and says what it did', async (t) => {
+  const s = await serve();
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-fetch-'));
+  const config = join(dir, 'litmine.config.json');
+  writeFileSync(config, JSON.stringify({ vocab: { downloads: [{ url: `${s.base}/names.dmp`, md5Url: `${s.base}/names.dmp.md5` }] } }));
+  const r = await litmine('vocab', 'fetch', '--config', config, '--data-dir', join(dir, 'data'));
+  t.is(r.code, 0, r.err);
+  t.regex(r.err, /vocab fetch: 1 file\(s\) in .*downloads; next: litmine vocab build --from/);
+  t.deepEqual(readFileSync(join(dir, 'data', 'vocab', 'downloads', 'names.dmp')), body);
+  s.server.close();
+});
