@@ -64,6 +64,7 @@ export async function openAnnotator(
       executionProvider: config.models.executionProvider,
       intraOpThreads: config.models.intraOpThreads,
       batchSize: config.models.batchSize,
+      sessions: config.models.sessions,
     });
   } catch (err) {
     if (err instanceof LitmineError) throw err;

@@ -44,6 +44,11 @@ export interface LitmineConfig {
      * they would (the activation scale is computed over the whole batch tensor).
      */
     batchSize: number;
+    /**
+     * Sessions per model run at once, each with intraOpThreads threads: the way to use more cores
+     * than one session scales to (e.g. 4 cores: sessions 2 × intraOpThreads 2). Default 1.
+     */
+    sessions?: number;
   };
   ncbi: {
     eutilsBaseUrl: string;
@@ -144,6 +149,7 @@ export const configSchema: SchemaObject = {
         executionProvider: { type: 'string', enum: ['cpu', 'cuda'] },
         intraOpThreads: { type: 'integer', minimum: 0, maximum: 256 },
         batchSize: { type: 'integer', minimum: 1, maximum: 4096 },
+        sessions: { type: 'integer', minimum: 1, maximum: 64 },
       },
     },
     ncbi: {
