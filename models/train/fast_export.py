@@ -39,8 +39,16 @@ def optimize(src: Path, dst: Path, attention: bool):
     return m.get_fused_operator_statistics()
 
 
-def calibration_ids(tok, n: int, max_len: int, seed: int = 0):
-    """Token ids of n training-split sentences (all NER training corpora, shuffled with a fixed seed)."""
+def calibration_ids(tok, n: int, max_len: int, seed: int = 0, task: str = "ner"):
+    """Token ids of n training-split sentences (all NER training corpora, or for RE the masked training
+    instances of all RE corpora, shuffled with a fixed seed)."""
+    if task == "re":
+        from re_data import load_re
+        from train_re import encode_re
+        inst, _ = load_re("train")
+        rng = random.Random(seed)
+        rng.shuffle(inst)
+        return [encode_re(tok, i[1], max_len) for i in inst[:n]]
     sents = load_ner_train("train")
     rng = random.Random(seed)
     rng.shuffle(sents)
@@ -156,7 +164,7 @@ def main():
                 optimize(src / "model.onnx", fused, attention=True)
             dynamic_quantize(fused, d / "model.onnx")
         elif v in ("static-qdq", "static-attn"):
-            calib = calib or calibration_ids(tok, args.calib, 128)
+            calib = calib or calibration_ids(tok, args.calib, 128, task=args.task)
             pre = d / "pre.onnx"
             info["fused"] = optimize(src / "model.onnx", pre, attention=v == "static-attn")
             info.update(static_quantize(pre, d / "model.onnx", calib))

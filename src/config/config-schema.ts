@@ -45,8 +45,9 @@ export interface LitmineConfig {
      */
     batchSize: number;
     /**
-     * Sessions per model run at once, each with intraOpThreads threads: the way to use more cores
-     * than one session scales to (e.g. 4 cores: sessions 2 × intraOpThreads 2). Default 1.
+     * Sessions per model run at once on separate batches, each with intraOpThreads threads. Default
+     * 1 × 2 threads, for 2 cores; more cores: e.g. 4 cores, sessions 2 × intraOpThreads 2 (npm run
+     * bench measures 1 × 2 against 2 × 1).
      */
     sessions?: number;
   };
@@ -197,7 +198,7 @@ export const defaultConfig: LitmineConfig = {
     relations: 'litmine.relations',
     deadLetters: 'litmine.dead-letters',
   },
-  models: { ner: 'models/ner', re: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 64 },
+  models: { ner: 'models/ner', re: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 64, sessions: 1 },
   ncbi: {
     eutilsBaseUrl: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
     pmcBaseUrl: 'https://pmc-oa-opendata.s3.amazonaws.com',
