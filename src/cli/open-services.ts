@@ -66,6 +66,7 @@ export async function openAnnotator(
       intraOpThreads: config.models.intraOpThreads,
       batchSize: config.models.batchSize,
       normalizer: openNormalizer(config, installDir, warn),
+      sessions: config.models.sessions,
     });
   } catch (err) {
     if (err instanceof LitmineError) throw err;

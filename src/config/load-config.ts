@@ -42,6 +42,7 @@ const ENV_PATHS: Record<string, { path: string; parse?: (v: string) => unknown }
   LITMINE_EXECUTION_PROVIDER: { path: 'models.executionProvider' },
   LITMINE_INTRA_OP_THREADS: { path: 'models.intraOpThreads', parse: Number },
   LITMINE_BATCH_SIZE: { path: 'models.batchSize', parse: Number },
+  LITMINE_SESSIONS: { path: 'models.sessions', parse: Number },
   NCBI_API_KEY: { path: 'ncbi.apiKey' },
   LITMINE_NCBI_API_KEY: { path: 'ncbi.apiKey' },
   LITMINE_NCBI_EMAIL: { path: 'ncbi.email' },

@@ -1,9 +1,11 @@
 /**
- * The Annotator over ONNX models: tokenise each sentence, run NER over all of them in length-sorted
- * batches, decode BIO to character spans, then classify every compatible mention pair per
- * sentence with the relation model (when there is one) and keep the non-negative labels.
+ * The Annotator over ONNX models: tokenise each sentence once, run NER over all of them (sentences
+ * of many articles together) in length-bucketed batches sized by padded tokens, decode BIO to
+ * character spans, then classify every compatible mention pair of every sentence with the relation
+ * model (when there is one), batched the same way, and keep the non-negative labels. A sentence's
+ * result does not depend on what else is in its batch (test/nlp/batch-independence.test.ts).
  *
- *   const a = await createOnnxAnnotator({ nerDir: 'models/ner', reDir: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 32 });
+ *   const a = await createOnnxAnnotator({ nerDir: 'models/ner', reDir: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 64 });
  *   const [r] = await a.annotate([{ text: 'Cisplatin induced nephrotoxicity.' }]);
  */
 import type { Normalizer } from '../norm/normalizer.js';
@@ -18,7 +20,12 @@ export interface OnnxAnnotatorOptions {
   reDir: string | null;
   executionProvider: 'cpu' | 'cuda';
   intraOpThreads: number;
+  /** Most sequences per model call. */
   batchSize: number;
+  /** Most padded tokens per model call (default DEFAULT_TOKEN_BUDGET, run-batches.ts). */
+  tokenBudget?: number;
+  /** Sessions per model run concurrently, each with intraOpThreads threads (default 1). */
+  sessions?: number;
   onWarning?: (message: string) => void;
   /** Document-level abbreviations and identifiers, applied by the annotate stage (src/norm/). */
   normalizer?: Normalizer;
@@ -74,6 +81,8 @@ export async function createOnnxAnnotator(options: OnnxAnnotatorOptions): Promis
     executionProvider: options.executionProvider,
     intraOpThreads: options.intraOpThreads,
     batchSize: options.batchSize,
+    tokenBudget: options.tokenBudget,
+    sessions: options.sessions,
     onWarning: options.onWarning,
   };
   const ner = await TokenClassifier.create(options.nerDir, sessionOptions);

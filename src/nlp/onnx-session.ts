@@ -1,7 +1,10 @@
 /**
  * Every onnxruntime-node call litmine makes lives in this file: one inference session per model
  * folder, run on padded int64 batches. CUDA is asked for only when configured, and falls back to
- * the CPU with a warning where the CUDA libraries are absent.
+ * the CPU with a warning where the CUDA libraries are absent. On CUDA the logits come back through
+ * onnxruntime's IO binding into page-locked host memory (`preferredOutputLocation: 'cpu-pinned'`,
+ * the binding onnxruntime-node exposes; inputs are copied per batch, which large token-budget
+ * batches amortise).
  *
  *   const s = await OnnxSession.create('models/ner/model.onnx', { executionProvider: 'cpu', intraOpThreads: 2 });
  *   const { data, dims } = await s.run(batch);  // dims [B, S, L]
@@ -61,7 +64,11 @@ export class OnnxSession {
     };
     if (options.executionProvider === 'cuda') {
       try {
-        const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] });
+        const session = await ort.InferenceSession.create(path, {
+          ...base,
+          executionProviders: ['cuda', 'cpu'],
+          preferredOutputLocation: 'cpu-pinned',
+        });
         return new OnnxSession(session, path, 'cuda');
       } catch (err) {
         const warn = options.onWarning ?? ((m: string) => process.emitWarning(m));

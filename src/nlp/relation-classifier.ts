@@ -9,7 +9,8 @@
 import { LitmineError } from '../errors.js';
 import { type ModelFolder, loadModelFolder } from './model-folder.js';
 import { OnnxSession } from './onnx-session.js';
-import { type BatchRunner, runBatches } from './run-batches.js';
+import { SessionPool } from './session-pool.js';
+import { type BatchPlanOptions, type BatchRunner, DEFAULT_TOKEN_BUDGET, runBatches } from './run-batches.js';
 import type { ClassifierOptions } from './token-classifier.js';
 
 export interface RelationInput {
@@ -30,7 +31,7 @@ export class RelationClassifier {
   constructor(
     readonly folder: ModelFolder,
     readonly session: BatchRunner & { close?(): Promise<void> },
-    private readonly batchSize: number,
+    private readonly plan: BatchPlanOptions,
   ) {
     if (folder.task !== 'relation-classification') {
       throw new LitmineError('LITMINE_MODEL_LOAD', `${folder.dir}: a ${folder.task} model, expected relation-classification`);
@@ -39,8 +40,15 @@ export class RelationClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<RelationClassifier> {
     const folder = loadModelFolder(dir);
-    const session = await OnnxSession.create(folder.modelPath, { ...options, sessionConfig: folder.sessionConfig });
-    return new RelationClassifier(folder, session, options.batchSize);
+    const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
+    const session =
+      (options.sessions ?? 1) > 1
+        ? await SessionPool.create(folder.modelPath, sessionOptions, options.sessions!)
+        : await OnnxSession.create(folder.modelPath, sessionOptions);
+    return new RelationClassifier(folder, session, {
+      batchSize: options.batchSize,
+      tokenBudget: options.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
+    });
   }
 
   get negativeLabel(): string {
@@ -79,7 +87,7 @@ export class RelationClassifier {
     const rows = await runBatches(
       this.session,
       inputs.map((i) => this.encode(i.text)),
-      { batchSize: this.batchSize, padId: this.folder.tokenizer.specials.pad, width, perToken: false, onBatch },
+      { ...this.plan, padId: this.folder.tokenizer.specials.pad, width, perToken: false, onBatch },
     );
     return rows.map((row, i) => {
       const key = inputs[i]!.key;

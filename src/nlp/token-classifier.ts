@@ -3,17 +3,23 @@
  * specials, wraps each window in [CLS] … [SEP], batches across sentences, and returns per-token
  * logits aligned to the input tokens (windows merged where a sentence is too long).
  *
- *   const tc = await TokenClassifier.create('models/ner', { executionProvider: 'cpu', intraOpThreads: 2, batchSize: 32 });
+ *   const tc = await TokenClassifier.create('models/ner', { executionProvider: 'cpu', intraOpThreads: 2, batchSize: 64, tokenBudget: 4096 });
  *   const [rows] = await tc.logits([tc.folder.tokenizer.encode(text, { addSpecialTokens: false }).ids]);
  */
 import { LitmineError } from '../errors.js';
 import { type ModelFolder, loadModelFolder } from './model-folder.js';
 import { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
-import { type BatchRunner, runBatches } from './run-batches.js';
+import { SessionPool } from './session-pool.js';
+import { type BatchPlanOptions, type BatchRunner, DEFAULT_TOKEN_BUDGET, runBatches } from './run-batches.js';
 import { mergeWindows, planWindows } from './windows.js';
 
 export interface ClassifierOptions extends OnnxSessionOptions {
+  /** Most sequences in one model call. */
   batchSize: number;
+  /** Most padded tokens in one model call (default DEFAULT_TOKEN_BUDGET). */
+  tokenBudget?: number;
+  /** Sessions of the model run concurrently (session-pool.ts); default 1. */
+  sessions?: number;
   /** Tokens shared by consecutive windows of a long sentence (clamped to half a window). */
   overlap?: number;
 }
@@ -24,7 +30,7 @@ export class TokenClassifier {
   constructor(
     readonly folder: ModelFolder,
     readonly session: BatchRunner & { close?(): Promise<void> },
-    private readonly batchSize: number,
+    private readonly plan: BatchPlanOptions,
     overlap = 128,
   ) {
     if (folder.task !== 'token-classification') {
@@ -35,8 +41,17 @@ export class TokenClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<TokenClassifier> {
     const folder = loadModelFolder(dir);
-    const session = await OnnxSession.create(folder.modelPath, { ...options, sessionConfig: folder.sessionConfig });
-    return new TokenClassifier(folder, session, options.batchSize, options.overlap);
+    const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
+    const session =
+      (options.sessions ?? 1) > 1
+        ? await SessionPool.create(folder.modelPath, sessionOptions, options.sessions!)
+        : await OnnxSession.create(folder.modelPath, sessionOptions);
+    return new TokenClassifier(
+      folder,
+      session,
+      { batchSize: options.batchSize, tokenBudget: options.tokenBudget ?? DEFAULT_TOKEN_BUDGET },
+      options.overlap,
+    );
   }
 
   get width(): number {
@@ -55,7 +70,7 @@ export class TokenClassifier {
       return { windows, first };
     });
     const rows = await runBatches(this.session, seqs, {
-      batchSize: this.batchSize,
+      ...this.plan,
       padId: this.folder.tokenizer.specials.pad,
       width: this.width,
       perToken: true,

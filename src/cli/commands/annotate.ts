@@ -57,6 +57,7 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
     executionProvider: config.models.executionProvider,
     intraOpThreads: config.models.intraOpThreads,
     batchSize: config.models.batchSize,
+    sessions: config.models.sessions,
     onWarning: (m) => io.err(`litmine annotate: ${m}`),
   });
   try {

@@ -1,0 +1,51 @@
+/**
+ * Several onnxruntime sessions of one model file behind the BatchRunner seam, so that runBatches
+ * keeps that many batches in flight: the way to use more cores than one session's intra-op threads
+ * scale to (e.g. 4 cores: 2 sessions × 2 threads). Each run goes to an idle session.
+ *
+ *   const pool = await SessionPool.create('models/ner/model.onnx', { executionProvider: 'cpu', intraOpThreads: 1 }, 2);
+ */
+import { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import type { BatchRunner } from './run-batches.js';
+import type { OutputTensor, PaddedBatch } from './onnx-session.js';
+
+export class SessionPool implements BatchRunner {
+  private readonly idle: OnnxSession[];
+  private readonly waiting: ((s: OnnxSession) => void)[] = [];
+
+  private constructor(
+    readonly path: string,
+    private readonly sessions: OnnxSession[],
+  ) {
+    this.idle = [...sessions];
+  }
+
+  static async create(path: string, options: OnnxSessionOptions, size: number): Promise<SessionPool> {
+    const sessions: OnnxSession[] = [];
+    for (let i = 0; i < Math.max(1, size); i++) sessions.push(await OnnxSession.create(path, options));
+    return new SessionPool(path, sessions);
+  }
+
+  get concurrency(): number {
+    return this.sessions.length;
+  }
+
+  get executionProvider(): 'cpu' | 'cuda' {
+    return this.sessions[0]!.executionProvider;
+  }
+
+  async run(batch: PaddedBatch): Promise<OutputTensor> {
+    const session = this.idle.pop() ?? (await new Promise<OnnxSession>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await session.run(batch);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(session);
+      else this.idle.push(session);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.close()));
+  }
+}
