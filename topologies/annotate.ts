@@ -28,6 +28,8 @@ export interface AnnotateTopologyOptions {
   signal?: AbortSignal;
   maxBatchSize?: number;
   workerId?: string;
+  /** Told of every retriable failure (log or store unavailable) before its backoff. */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { articles: number; mentions: number; relations: number; deadLetters: number }) => void;
 }
 
@@ -43,6 +45,7 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
     maxBatchSize: options.maxBatchSize ?? 16,
     transactional: true,
     workerId: options.workerId,
+    onRetry: options.onRetry,
     handler: async (batch, context) => {
       const out: OutMessage[] = [];
       const articles: { article: Article; message: LogMessage }[] = [];

@@ -26,6 +26,8 @@ export interface IndexTopologyOptions {
   signal?: AbortSignal;
   maxBatchSize?: number;
   workerId?: string;
+  /** Told of every retriable failure (log or store unavailable) before its backoff. */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { upserts: number; deletes: number; annotations: number; deadLetters: number }) => void;
 }
 
@@ -38,6 +40,7 @@ export async function runIndex(options: IndexTopologyOptions): Promise<ProcessRe
     signal: options.signal,
     maxBatchSize: options.maxBatchSize ?? 200,
     workerId: options.workerId,
+    onRetry: options.onRetry,
     handler: async (batch) => {
       const out: OutMessage[] = [];
       const ops: { op: StoreOp; message: LogMessage }[] = [];

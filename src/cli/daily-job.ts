@@ -18,6 +18,7 @@ import type { SearchStore } from '../store/store.js';
 import type { CommandContext } from './command.js';
 import { dataPath, openAnnotator, openLog, openStore } from './open-services.js';
 import { Progress } from './progress.js';
+import { retryNotice } from './retry-notice.js';
 
 export interface DailyJob {
   log: Log;
@@ -93,9 +94,11 @@ async function runWithProgress(
 ): Promise<PipelineResult> {
   let progress: Progress | undefined;
   let stage = '';
+  const notices = { annotate: retryNotice(io, 'annotate'), index: retryNotice(io, 'index') };
   return runPipeline({
     ...parts,
     config,
+    onRetry: (s, err, attempt, delay) => notices[s].onRetry(err, attempt, delay),
     onStage: async (next) => {
       progress?.done();
       stage = next;
@@ -108,6 +111,7 @@ async function runWithProgress(
       }
     },
     onProgress: (p) => {
+      if (p.stage === 'annotate' || p.stage === 'index') notices[p.stage].recovered();
       if (p.stage === stage && progress) progress.tick(p.count - progress.value);
     },
   }).finally(() => progress?.done());

@@ -240,7 +240,7 @@ export class EmbeddedLog implements Log {
                 const out = await options.handler(batch, context);
                 return this.commitBatch(options.group, a, owner, committed, next, out);
               },
-              { signal, retry: options.retry },
+              { signal, retry: options.retry, onRetry: options.onRetry },
             );
           } catch (err) {
             if (err instanceof RetryAborted) break; // stopping: the batch stays uncommitted

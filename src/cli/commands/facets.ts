@@ -19,7 +19,7 @@ export const facetsCommand: Command = {
       return 2;
     }
     const entity = values.entity as string | undefined;
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const buckets = await store.facets({

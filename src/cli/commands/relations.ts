@@ -29,7 +29,7 @@ export const relationsCommand: Command = {
       /^[A-Za-z]+:./.test(entity) && !values['entity-type']
         ? { key: entity }
         : { text: entity, type: values['entity-type'] as string | undefined };
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const result = await store.relations({

@@ -28,7 +28,7 @@ export const searchCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const result = await store.search({
