@@ -8,7 +8,6 @@
  *   await log.process({ group: 'annotate', topics: ['litmine.articles'], handler, untilIdle: true });
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +24,8 @@ import type {
   TopicInfo,
   TopicSpec,
 } from './log.js';
+import { leaseHolderDead } from './lease-owner.js';
+import { leaseOwner } from './lease-owner.js';
 import { partitionForKey } from './log.js';
 import { RetryAborted, retryBatch, sleep } from './retry-batch.js';
 
@@ -196,7 +197,7 @@ export class EmbeddedLog implements Log {
 
   private async runProcess(options: ProcessOptions, signal: AbortSignal): Promise<ProcessResult> {
     const result: ProcessResult = { batches: 0, messages: 0, produced: 0 };
-    const owner = `${options.workerId ?? 'worker'}:${randomUUID()}`;
+    const owner = leaseOwner(options.workerId ?? 'worker');
     const maxBatch = options.maxBatchSize ?? 100;
     const fromBeginning = options.fromBeginning ?? true;
     for (const topic of options.topics) this.topic(topic); // unknown topics fail fast
@@ -218,9 +219,14 @@ export class EmbeddedLog implements Log {
     try {
       while (!signal.aborted) {
         let progressed = false;
+        /** Partitions another live worker holds while they still have messages to read. */
+        let heldElsewhere = 0;
         for (const a of this.assignments(options.topics)) {
           if (signal.aborted) break;
-          if (!this.claimLease(options.group, a, owner)) continue;
+          if (!this.claimLease(options.group, a, owner)) {
+            if (this.hasPending(options.group, a, startPosition)) heldElsewhere++;
+            continue;
+          }
           const committed = this.committed(options.group, a);
           const position = committed ?? startPosition(a);
           const rows = selectBatch.all(a.topic, a.partition, position, maxBatch);
@@ -255,7 +261,9 @@ export class EmbeddedLog implements Log {
         }
         if (signal.aborted) break;
         if (!progressed) {
-          if (options.untilIdle) break;
+          // "Idle" means caught up: work another worker is still doing (or a lease it has not yet
+          // released) is not "no work", so wait for it rather than report an empty run.
+          if (options.untilIdle && heldElsewhere === 0) break;
           await this.waitForWork(signal);
         }
       }
@@ -480,7 +488,13 @@ export class EmbeddedLog implements Log {
     return row ? row.next_offset : null;
   }
 
-  /** Takes or renews this owner's lease on a group partition; false while another owner holds it. */
+  /** The group has messages left to read on this partition. */
+  private hasPending(group: string, a: Assignment, startPosition: (a: Assignment) => number): boolean {
+    const position = this.committed(group, a) ?? startPosition(a);
+    return this.partitionRow(a.topic, a.partition).next_offset > position;
+  }
+
+  /** Takes or renews this owner's lease on a group partition; false while another live owner holds it. */
   private claimLease(group: string, a: Assignment, owner: string, force = false): boolean {
     const now = Date.now();
     const id = `${owner}\u0000${group}\u0000${a.topic}\u0000${a.partition}`;
@@ -494,14 +508,28 @@ export class EmbeddedLog implements Log {
            WHERE leases.owner = excluded.owner OR leases.expires_at < ?`,
         )
         .run(group, a.topic, a.partition, owner, now + this.leaseMs, now).changes;
-      if (changes > 0) this.held.set(id, now + this.leaseMs);
+      let taken = changes > 0;
+      if (!taken) taken = this.takeOverDeadLease(group, a, owner, now);
+      if (taken) this.held.set(id, now + this.leaseMs);
       else this.held.delete(id);
-      return changes > 0;
+      return taken;
     } catch (err) {
       const wrapped = wrapSqlite(err, 'embedded log lease failed');
       if (isRetriable(wrapped)) return false; // busy: try this partition on the next round
       throw wrapped;
     }
+  }
+
+  /** A lease whose holder process died on this host is free now, not when it expires. */
+  private takeOverDeadLease(group: string, a: Assignment, owner: string, now: number): boolean {
+    const row = this.db
+      .prepare<[string, string, number], { owner: string }>('SELECT owner FROM leases WHERE grp = ? AND topic = ? AND partition = ?')
+      .get(group, a.topic, a.partition);
+    if (!row || !leaseHolderDead(row.owner)) return false;
+    const changes = this.db
+      .prepare('UPDATE leases SET owner = ?, expires_at = ? WHERE grp = ? AND topic = ? AND partition = ? AND owner = ?')
+      .run(owner, now + this.leaseMs, group, a.topic, a.partition, row.owner).changes;
+    return changes > 0;
   }
 
   private releaseLeases(group: string, owner: string): void {
