@@ -16,6 +16,7 @@ import type { Article } from '../src/records/types.js';
 import { annotateArticles } from '../src/stages/annotate-articles.js';
 import { annotationOutputs } from '../src/stages/annotation-outputs.js';
 import { deadLetterMessage } from '../src/stages/dead-letter.js';
+import { MAX_RECORD_BYTES } from './topics.js';
 import { withHeartbeat } from './with-heartbeat.js';
 
 export const ANNOTATE_GROUP = 'litmine-annotate';
@@ -76,7 +77,19 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
           continue;
         }
         const { annotation } = item;
-        out.push(recordMessage(topics.annotations, annotation.documentId, annotation));
+        const annotationMessage = recordMessage(topics.annotations, annotation.documentId, annotation);
+        const bytes = annotationMessage.value?.length ?? 0;
+        if (bytes > MAX_RECORD_BYTES) {
+          // Produced, it would fail the batch's transaction and every retry of it.
+          const tooLarge = new LitmineError(
+            'LITMINE_RECORD_TOO_LARGE',
+            `annotation of ${bytes} bytes, over the limit of ${MAX_RECORD_BYTES}`,
+          );
+          out.push(deadLetter(topics.deadLetters, tooLarge, item.message));
+          deadLetters++;
+          continue;
+        }
+        out.push(annotationMessage);
         const fan = annotationOutputs(annotation);
         for (const e of fan.entities) out.push(recordMessage(topics.entities, e.key, e));
         for (const r of fan.relations) out.push(recordMessage(topics.relations, r.key, r));

@@ -14,6 +14,7 @@ import { recordMessage, tombstoneMessage } from '../src/records/encode.js';
 import { recordProblems } from '../src/records/schemas.js';
 import { LitmineError } from '../src/errors.js';
 import { deadLetterMessage } from '../src/stages/dead-letter.js';
+import { MAX_RECORD_BYTES, OVERSIZED_EXCERPT_BYTES } from './topics.js';
 
 /** What ingest needs of a connector (connectors/connector.ts implements it). */
 export interface IngestConnector {
@@ -86,8 +87,24 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
 function toMessage(record: ParsedRecord, topics: LitmineConfig['topics']): OutMessage {
   if (record.kind === 'article') {
     const problems = recordProblems(record.article);
-    if (problems.length === 0) return recordMessage(topics.articles, record.article.id, record.article);
     const origin = record.article.origin;
+    if (problems.length === 0) {
+      const message = recordMessage(topics.articles, record.article.id, record.article);
+      if ((message.value?.length ?? 0) <= MAX_RECORD_BYTES) return message;
+      const err = new LitmineError(
+        'LITMINE_RECORD_TOO_LARGE',
+        `${origin?.file ?? '?'}: record ${record.index} (${record.article.id}): ${message.value!.length} bytes of JSON, over the limit of ${MAX_RECORD_BYTES}; ` +
+          `the dead letter holds its first ${OVERSIZED_EXCERPT_BYTES} bytes`,
+      );
+      return deadLetterMessage(
+        topics.deadLetters,
+        'ingest',
+        err,
+        { file: origin?.file, index: record.index },
+        record.article.id,
+        message.value!.subarray(0, OVERSIZED_EXCERPT_BYTES),
+      );
+    }
     const err = new LitmineError(
       'LITMINE_RECORD_INVALID',
       `${origin?.file ?? '?'}: record ${record.index} (${record.article.id}): ${problems.slice(0, 5).join('; ')}`,
