@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError, isRetriable } from '../errors.js';
 import type {
   BatchContext,
@@ -147,7 +148,7 @@ export class EmbeddedLog implements Log {
       this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
       this.db.exec(SCHEMA);
     } catch (err) {
-      throw wrapSqlite(err, `cannot open the embedded log at ${options.path}`);
+      throw wrapSqlite(err, `cannot open the embedded log at ${options.path}`, this.path);
     }
     this.wake.setMaxListeners(0);
   }
@@ -449,7 +450,7 @@ export class EmbeddedLog implements Log {
       // IMMEDIATE takes the write lock up front: two processes never deadlock upgrading a read lock.
       return this.db.transaction(fn).immediate();
     } catch (err) {
-      throw wrapSqlite(err, `embedded log ${what} failed`);
+      throw wrapSqlite(err, `embedded log ${what} failed`, this.path);
     }
   }
 
@@ -514,7 +515,7 @@ export class EmbeddedLog implements Log {
       else this.held.delete(id);
       return taken;
     } catch (err) {
-      const wrapped = wrapSqlite(err, 'embedded log lease failed');
+      const wrapped = wrapSqlite(err, 'embedded log lease failed', this.path);
       if (isRetriable(wrapped)) return false; // busy: try this partition on the next round
       throw wrapped;
     }
@@ -577,15 +578,19 @@ function toLogMessage(row: MessageRow): LogMessage {
   };
 }
 
-/** SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; the rest is not. */
-function wrapSqlite(err: unknown, message: string): LitmineError {
+/**
+ * SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; a full disk is not:
+ * retrying re-runs the batch's work forever, so it stops with the file system named.
+ */
+function wrapSqlite(err: unknown, message: string, path: string): LitmineError {
   if (err instanceof LitmineError) return err;
   const code = (err as { code?: unknown })?.code;
   const detail = err instanceof Error ? err.message : String(err);
   if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
     return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
   }
-  if (typeof code === 'string' && (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR'))) {
+  if (isDiskFull(err)) return diskFullError(path, message, err);
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) {
     return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
   }
   return new LitmineError('LITMINE_LOG_PROTOCOL', `${message}: ${detail}`, { cause: err });

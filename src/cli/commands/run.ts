@@ -81,7 +81,16 @@ async function manualRun(
   const held = lock.acquire();
   const started = new Date();
   const t0 = performance.now();
-  const record = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
+  const record = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) => {
+    try {
+      recordRun(outcome);
+    } catch (err) {
+      // A full disk may refuse the record too: say so rather than hide the run's own error.
+      const { code, message } = asLitmineError(err);
+      context.io.err(`run: could not record this run (${code}: ${message})`);
+    }
+  };
+  const recordRun = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
     runs.record({
       trigger: 'manual',
       startedAt: started.toISOString(),
@@ -112,7 +121,12 @@ async function manualRun(
     record({ error: { code, message } });
     throw err;
   } finally {
-    lock.release(held);
+    try {
+      lock.release(held);
+    } catch (err) {
+      // The lock of a process that is gone is taken over by the next run; the run's own error matters more.
+      context.io.err(`run: could not release the run lock (${asLitmineError(err).message})`);
+    }
     lock.close();
     runs.close();
   }
