@@ -13,6 +13,8 @@ import type { PipelineResult } from '../../../topologies/pipeline.js';
 import { runScheduledOnce } from '../../../topologies/schedule.js';
 import { RunLock } from '../../../topologies/schedule-lock.js';
 import { ScheduleRuns } from '../../../topologies/schedule-runs.js';
+import { join } from 'node:path';
+import { diskFullError, isDiskFull } from '../../disk-full.js';
 import { asLitmineError, LitmineError } from '../../errors.js';
 import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command, CommandContext } from '../command.js';
@@ -86,8 +88,8 @@ async function manualRun(
       recordRun(outcome);
     } catch (err) {
       // A full disk may refuse the record too: say so rather than hide the run's own error.
-      const { code, message } = asLitmineError(err);
-      context.io.err(`run: could not record this run (${code}: ${message})`);
+      const e = isDiskFull(err) ? diskFullError(join(dataDir, 'schedule.sqlite'), 'recording the run failed', err) : asLitmineError(err);
+      context.io.err(`run: could not record this run (${e.code}: ${e.message})`);
     }
   };
   const recordRun = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
@@ -125,7 +127,10 @@ async function manualRun(
       lock.release(held);
     } catch (err) {
       // The lock of a process that is gone is taken over by the next run; the run's own error matters more.
-      context.io.err(`run: could not release the run lock (${asLitmineError(err).message})`);
+      const e = isDiskFull(err)
+        ? diskFullError(join(dataDir, 'schedule.sqlite'), 'releasing the run lock failed', err)
+        : asLitmineError(err);
+      context.io.err(`run: could not release the run lock (${e.code}: ${e.message})`);
     }
     lock.close();
     runs.close();
