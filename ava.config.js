@@ -2,7 +2,7 @@
 // shared-data tier, which skips itself when ../shared/data is absent. Integration tests (real
 // Kafka and Elasticsearch) live under test/integration and run through `npm run test:integration`.
 export default {
-  files: ['test/**/*.test.ts', '!test/integration/**'],
+  files: ['test/**/*.test.ts', '!test/integration/**', '!test/faults/**'],
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
   timeout: '5m',
