@@ -332,6 +332,8 @@ export class KafkaLog implements Log {
 
       if (options.untilIdle) {
         // eachBatch cannot tell "caught up" from "nothing fetched yet": compare with the log ends.
+        let lastProgressNotice = 0;
+        let progressFailures = 0;
         (async () => {
           while (fatal === undefined && !signal.aborted) {
             await sleep(300, signal);
@@ -341,8 +343,12 @@ export class KafkaLog implements Log {
             } catch (err) {
               // The broker being away does not end the run: the next round asks again.
               const wrapped = wrapKafka(err, 'check progress');
-              if (wrapped.retriable) options.onRetry?.(wrapped, 1, 300);
-              else fail(wrapped);
+              if (!wrapped.retriable) fail(wrapped);
+              else if (Date.now() - lastProgressNotice > 5000) {
+                progressFailures++;
+                lastProgressNotice = Date.now();
+                options.onRetry?.(wrapped, progressFailures, 300);
+              }
             }
           }
         })();
