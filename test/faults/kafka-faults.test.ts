@@ -79,7 +79,7 @@ async function faultUnder(
 ) {
   const group = stage === 'annotate' ? ANNOTATE_GROUP : INDEX_GROUP;
   const topics = stage === 'annotate' ? [s.topics.articles] : [s.topics.articles, s.topics.annotations];
-  const worker = startLitmine(['worker', stage, '--batch', stage === 'annotate' ? '8' : '2', '--id', `faulty-${stage}`, ...args], env);
+  const worker = startLitmine(['worker', stage, '--batch', stage === 'annotate' ? '8' : '1', '--id', `faulty-${stage}`, ...args], env);
   try {
     await waitFor(`${stage} to make progress`, started, 240_000);
     const lagAtFault = await lagOf(group, topics);
@@ -93,6 +93,8 @@ async function faultUnder(
     t.is(await worker.exit, 0, worker.stderr());
     t.true(lagAtFault > 0, `the fault hit ${stage} with work left`);
     return { lagAtFault, outageSeconds: (upAt - t0) / 1000, recoverySeconds, stderr: worker.stderr() };
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; ${stage} worker said: ${worker.stderr().slice(-3000)}`);
   } finally {
     worker.process.kill('SIGKILL');
   }
@@ -102,21 +104,16 @@ async function annotationsCommitted(s: TestSetup): Promise<number> {
   return withKafka(async (log) => (await log.readAll(s.topics.annotations, { readCommitted: true })).length).catch(() => 0);
 }
 
-function storedArticles(dir: string): number {
-  try {
-    return sqliteStoreIds(dir).articles.length;
-  } catch {
-    return 0;
-  }
-}
-
 async function bothWorkers(t: ExecutionContext, annotateFault: Fault, indexFault: Fault) {
   const { s, args } = kafkaSetup();
   const from = ABSTRACTS_XML().flatMap((p) => ['--from', p]);
   const ingest = await runLitmine(['ingest', ...args, ...from], env);
   t.is(ingest.code, 0, ingest.output);
   const a = await faultUnder(t, 'annotate', s, args, annotateFault, async () => (await annotationsCommitted(s)) >= 16);
-  const i = await faultUnder(t, 'index', s, args, indexFault, async () => storedArticles(s.dir) >= 10);
+  // Indexing is quick (one record per batch here): the fault goes in as soon as a few are committed.
+  const indexTopics = [s.topics.articles, s.topics.annotations];
+  const toIndex = await lagOf(INDEX_GROUP, indexTopics);
+  const i = await faultUnder(t, 'index', s, args, indexFault, async () => (await lagOf(INDEX_GROUP, indexTopics)) < toIndex - 2);
   const c = await withKafka((log) => logCounts(log, s.topics));
   const v = verdict(c, sqliteStoreIds(s.dir));
   t.is(v.lost, 0);

@@ -67,7 +67,16 @@ export const workerCommand: Command = {
           await annotator.close();
         }
       } else {
-        const store: SearchStore = await untilAvailable(() => openStore(config));
+        const store: SearchStore = await untilAvailable(async () => {
+          const opened = await openStore(config);
+          try {
+            await opened.init();
+          } catch (err) {
+            await opened.close();
+            throw err;
+          }
+          return opened;
+        });
         notice.recovered();
         const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
         try {
