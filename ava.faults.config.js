@@ -9,5 +9,6 @@ export default {
   files: ['test/faults/**/*.test.ts'],
   concurrency: 1,
   serial: true,
-  timeout: '5m',
+  // A test that outlasts 10 minutes without finishing fails the run.
+  timeout: '10m',
 };
