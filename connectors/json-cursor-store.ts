@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { diskFullError, isDiskFull } from '../src/disk-full.js';
 import { LitmineError } from '../src/errors.js';
 import type { CursorStore } from './connector.js';
 
@@ -31,14 +32,19 @@ export class JsonCursorStore implements CursorStore {
     const write = this.queue.then(async () => {
       const all = { ...(await this.load()), [source]: cursor };
       const tmp = `${this.path}.${process.pid}.tmp`;
-      const handle = await open(tmp, 'w');
       try {
-        await handle.writeFile(`${JSON.stringify(all, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        const handle = await open(tmp, 'w');
+        try {
+          await handle.writeFile(`${JSON.stringify(all, null, 2)}\n`);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(tmp, this.path);
+      } catch (err) {
+        if (isDiskFull(err)) throw diskFullError(this.path, 'saving the cursor failed', err);
+        throw err;
       }
-      await rename(tmp, this.path);
       this.cache = all;
     });
     this.queue = write.catch(() => undefined);

@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   LITMINE_INPUT_GZIP: { retriable: false, summary: 'a gzipped input is truncated or corrupt' },
   LITMINE_INPUT_NOT_FOUND: { retriable: false, summary: 'an input file or directory does not exist' },
   LITMINE_RECORD_INVALID: { retriable: false, summary: 'a record does not match its JSON Schema' },
+  LITMINE_RECORD_TOO_LARGE: {
+    retriable: false,
+    summary: 'a record is over the size limit (8 Mi characters of XML, or its topic message size); dead-lettered with an excerpt',
+  },
   LITMINE_MODEL_LOAD: { retriable: false, summary: 'a model folder is missing files or has a bad manifest' },
   LITMINE_MODEL_REJECTED: { retriable: false, summary: 'a candidate model scored worse than the default and was not promoted' },
   LITMINE_MODEL_SHAPE: { retriable: false, summary: 'a model returned outputs of an unexpected shape' },
@@ -22,6 +26,10 @@ export const ERROR_CODES = {
   LITMINE_LOG_PROTOCOL: { retriable: false, summary: 'the log rejected a request' },
   LITMINE_STORE_UNAVAILABLE: { retriable: true, summary: 'the search store is unavailable or overloaded' },
   LITMINE_STORE_REJECTED: { retriable: false, summary: 'the search store permanently rejected a document' },
+  LITMINE_DISK_FULL: {
+    retriable: false,
+    summary: 'the file system holding the embedded log or store is full (named with its free bytes); free space and rerun',
+  },
   LITMINE_HTTP_TRANSIENT: { retriable: true, summary: 'a remote service answered 429/5xx or the network failed' },
   LITMINE_HTTP_FAILED: { retriable: false, summary: 'a remote service answered with a permanent error' },
   LITMINE_EUTILS_ERROR: { retriable: false, summary: 'NCBI E-utilities returned an error payload' },

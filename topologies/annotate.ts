@@ -13,8 +13,10 @@ import { meteredAnnotator } from '../src/observability/metered-annotator.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import { recordMessage, tombstoneMessage } from '../src/records/encode.js';
 import { annotationOutputs } from '../src/stages/annotation-outputs.js';
+import { LitmineError } from '../src/errors.js';
 import { type AnnotatedInput, decodeAndAnnotate } from './article-steps.js';
 import { logMessageOrigin } from './record-batch.js';
+import { MAX_RECORD_BYTES } from './topics.js';
 
 export const ANNOTATE_GROUP = 'litmine-annotate';
 const STAGE = 'annotate';
@@ -27,6 +29,8 @@ export interface AnnotateTopologyOptions {
   signal?: AbortSignal;
   maxBatchSize?: number;
   workerId?: string;
+  /** Told of every retriable failure (log or store unavailable) before its backoff. */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { articles: number; mentions: number; relations: number; deadLetters: number }) => void;
 }
 
@@ -43,12 +47,17 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
     maxBatchSize: options.maxBatchSize ?? 16,
     transactional: true,
     workerId: options.workerId,
+    onRetry: options.onRetry,
     handler: (batch, context) =>
       timeBatch(STAGE, async () => {
         const { annotated, articles } = await decodeAndAnnotate(STAGE, batch, annotator, context);
-        const stats = { articles, mentions: 0, relations: 0, deadLetters: annotated.failed.length };
-        const outputs = annotated.values.flatMap((item) => outputsOf(item, topics, stats));
-        const out = annotated.route({ outputs, deadLetters: { topic: topics.deadLetters, describe: logMessageOrigin } });
+        const stats = { articles, mentions: 0, relations: 0, deadLetters: 0 };
+        const messages = annotated.map((item) => outputsOf(item, topics, stats), 'LITMINE_RECORD_TOO_LARGE');
+        stats.deadLetters = messages.failed.length;
+        const out = messages.route({
+          outputs: messages.values.flat(),
+          deadLetters: { topic: topics.deadLetters, describe: logMessageOrigin },
+        });
         options.onBatch?.(stats);
         return out;
       }),
@@ -59,11 +68,16 @@ function outputsOf(item: AnnotatedInput, topics: LitmineConfig['topics'], stats:
   // A delete: compacted annotations drop the document too.
   if (item.kind === 'delete') return [tombstoneMessage(topics.annotations, item.documentId, 'litmine.annotation')];
   const { annotation } = item;
+  const annotationMessage = recordMessage(topics.annotations, annotation.documentId, annotation);
+  const bytes = annotationMessage.value?.length ?? 0;
+  // Produced, it would fail the batch's transaction and every retry of it.
+  if (bytes > MAX_RECORD_BYTES)
+    throw new LitmineError('LITMINE_RECORD_TOO_LARGE', `annotation of ${bytes} bytes, over the limit of ${MAX_RECORD_BYTES}`);
   const fan = annotationOutputs(annotation);
   stats.mentions += fan.entities.length;
   stats.relations += fan.relations.length;
   return [
-    recordMessage(topics.annotations, annotation.documentId, annotation),
+    annotationMessage,
     ...fan.entities.map((e) => recordMessage(topics.entities, e.key, e)),
     ...fan.relations.map((r) => recordMessage(topics.relations, r.key, r)),
   ];

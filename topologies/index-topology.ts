@@ -27,6 +27,8 @@ export interface IndexTopologyOptions {
   signal?: AbortSignal;
   maxBatchSize?: number;
   workerId?: string;
+  /** Told of every retriable failure (log or store unavailable) before its backoff. */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { upserts: number; deletes: number; annotations: number; deadLetters: number }) => void;
 }
 
@@ -39,6 +41,7 @@ export async function runIndex(options: IndexTopologyOptions): Promise<ProcessRe
     signal: options.signal,
     maxBatchSize: options.maxBatchSize ?? 200,
     workerId: options.workerId,
+    onRetry: options.onRetry,
     handler: (batch) =>
       timeBatch(STAGE, async () => {
         const ops = RecordBatch.of(STAGE, batch).map((m) => toStoreOp(m, topics), 'LITMINE_RECORD_INVALID');

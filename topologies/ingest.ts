@@ -16,6 +16,7 @@ import { recordProblems } from '../src/records/schemas.js';
 import { LitmineError } from '../src/errors.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import { type DeadLetterOrigin, RecordBatch } from './record-batch.js';
+import { MAX_RECORD_BYTES, OVERSIZED_EXCERPT_BYTES } from './topics.js';
 
 const STAGE = 'ingest';
 
@@ -119,8 +120,15 @@ function toMessage(record: ParsedRecord, topics: LitmineConfig['topics']): OutMe
   if (record.kind === 'error') throw record.error;
   if (record.kind === 'delete') return tombstoneMessage(topics.articles, record.delete.id, 'litmine.article-delete');
   const problems = recordProblems(record.article);
-  if (problems.length === 0) return recordMessage(topics.articles, record.article.id, record.article);
-  throw new LitmineError('LITMINE_RECORD_INVALID', `${problems.slice(0, 5).join('; ')}`);
+  if (problems.length > 0) throw new LitmineError('LITMINE_RECORD_INVALID', `${problems.slice(0, 5).join('; ')}`);
+  const message = recordMessage(topics.articles, record.article.id, record.article);
+  const bytes = message.value?.length ?? 0;
+  if (bytes <= MAX_RECORD_BYTES) return message;
+  // Over the topic's message limit: dead-lettered with a bounded excerpt (recordOrigin) instead of failing the produce.
+  throw new LitmineError(
+    'LITMINE_RECORD_TOO_LARGE',
+    `${bytes} bytes of JSON, over the limit of ${MAX_RECORD_BYTES}; the dead letter holds its first ${OVERSIZED_EXCERPT_BYTES} bytes`,
+  );
 }
 
 /** Where a parsed record came from: its file and index, with its bytes (raw XML, or the invalid article). */
@@ -131,7 +139,13 @@ function recordOrigin(record: ParsedRecord): DeadLetterOrigin {
   return {
     source: { file, index: record.index },
     key: id,
-    value: record.kind === 'article' ? JSON.stringify(record.article) : null,
+    value: record.kind === 'article' ? boundedJson(record.article) : null,
     label: `${file ?? '?'}: record ${record.index} (${id})`,
   };
+}
+
+/** The article's JSON, or its first OVERSIZED_EXCERPT_BYTES bytes when it is over the record limit. */
+function boundedJson(article: unknown): Buffer | string {
+  const json = JSON.stringify(article);
+  return json.length * 3 <= MAX_RECORD_BYTES ? json : Buffer.from(json).subarray(0, OVERSIZED_EXCERPT_BYTES);
 }

@@ -32,6 +32,8 @@ export interface PipelineOptions {
   onProgress?: (p: PipelineProgress) => void;
   /** Called as each stage starts (the CLI sizes its progress display from the log's lag). */
   onStage?: (stage: PipelineProgress['stage']) => Promise<void> | void;
+  /** Told of every retriable failure annotate or index waits out (log or store unavailable, disk busy). */
+  onRetry?: (stage: 'annotate' | 'index', err: unknown, attempt: number, delayMs: number) => void;
 }
 
 export interface PipelineResult {
@@ -87,6 +89,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       topics,
       untilIdle: true,
       signal,
+      onRetry: (err, attempt, delay) => options.onRetry?.('annotate', err, attempt, delay),
       onBatch: (s) => {
         annotate.articles += s.articles;
         annotate.mentions += s.mentions;
@@ -108,6 +111,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       topics,
       untilIdle: true,
       signal,
+      onRetry: (err, attempt, delay) => options.onRetry?.('index', err, attempt, delay),
       onBatch: (s) => {
         index.upserts += s.upserts;
         index.deletes += s.deletes;

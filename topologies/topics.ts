@@ -10,6 +10,14 @@ import type { TopicSpec } from '../src/log/log.js';
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 // A long PMC full text is a few hundred kB of JSON; its annotation (sentences, mentions) several MB.
 const LARGE_RECORDS = 32 * 1024 * 1024;
+/**
+ * Largest record value litmine produces: below the topics' max.message.bytes with room for key,
+ * headers and batch overhead. Bigger records are dead-lettered with an excerpt instead of failing
+ * the produce (and every retry of it).
+ */
+export const MAX_RECORD_BYTES = LARGE_RECORDS - 256 * 1024;
+/** Bytes of an oversized record kept in its dead letter. */
+export const OVERSIZED_EXCERPT_BYTES = 64 * 1024;
 
 export function topicSpecs(config: Pick<LitmineConfig, 'topics' | 'log'>, partitions = config.log.kafka.partitions): TopicSpec[] {
   const t = config.topics;

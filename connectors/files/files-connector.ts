@@ -1,16 +1,18 @@
 /**
  * The `files` source: PubMed XML and JATS files from a directory or glob, for backfills and offline
- * use (`litmine run --from DIR`). Files are read in sorted order; the cursor is the file being read
- * plus the number of its records already delivered, so a restart skips exactly what was produced.
+ * use (`litmine run --from DIR`). Files are read in sorted order; the cursor remembers every file
+ * by path with its size and modification time and how many of its records were delivered, so a
+ * restart skips exactly what was produced, a daily run over a growing folder reads only the new
+ * files, and a file that changed (size or mtime) is read again.
  *
  *   new FilesConnector({ paths: ['/data/pubmed'], cursorStore }).batches() → batches of ≤ 100 records
  */
-import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { LitmineError } from '../../src/errors.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
 import type { ArticleBatch, BatchOptions, Connector, CursorStore, XmlStreamParser } from '../connector.js';
 import { readXmlRecords } from '../read-xml-records.js';
-import { byCodePoint, listInputFiles } from './list-input-files.js';
+import { listInputFiles } from './list-input-files.js';
 
 export interface FilesConnectorOptions {
   /** Files, directories (read recursively) or globs. */
@@ -23,16 +25,20 @@ export interface FilesConnectorOptions {
   resume?: boolean;
 }
 
-/** JSON shape of the cursor (opaque to callers). */
-export interface FilesCursor {
-  v: 1;
-  /** Hash of the sorted input files: a cursor saved for another `--from` is ignored. */
-  inputs: string;
-  file: string;
-  /** Records of `file` already delivered. */
+/** Where one file stands: identified by size and mtime, so a rewritten file is read again. */
+export interface FileCursor {
+  size: number;
+  mtimeMs: number;
+  /** Records of the file already delivered. */
   next: number;
-  /** `file` was read to its end. */
+  /** The file was read to its end. */
   done: boolean;
+}
+
+/** JSON shape of the cursor (opaque to callers): every file ever read under this key, by absolute path. */
+export interface FilesCursor {
+  v: 2;
+  files: Record<string, FileCursor>;
 }
 
 export class FilesConnector implements Connector {
@@ -49,15 +55,14 @@ export class FilesConnector implements Connector {
     const { files, skipped, skippedFiles } = listInputFiles(inputs);
     this.skippedFiles = skippedFiles;
     if (files.length === 0) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `no XML input in ${inputs.join(', ')}`);
-    const inputKey = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
     const saved = this.options.resume === false ? null : parseCursor(await this.options.cursorStore.get('files'));
-    const start = saved && saved.inputs === inputKey ? saved : null;
+    // Entries of files outside this run's inputs are kept: alternating `--from` folders lose nothing.
+    const cursor: FilesCursor = { v: 2, files: { ...(saved?.files ?? {}) } };
 
     let records: ParsedRecord[] = [];
     let pendingSkips: Record<string, number> = skipped ? { 'non-xml': skipped } : {};
-    let position: FilesCursor | null = null;
-    let emitted = start ? JSON.stringify(start) : null;
-    const batch = (cursor: FilesCursor): ArticleBatch => {
+    let emitted = JSON.stringify(cursor);
+    const batch = (): ArticleBatch => {
       const out: ArticleBatch = { records, cursor: JSON.stringify(cursor), source: 'files', cursorKey: 'files' };
       if (Object.keys(pendingSkips).length) out.skipped = pendingSkips;
       records = [];
@@ -67,11 +72,11 @@ export class FilesConnector implements Connector {
     };
 
     for (const file of files) {
-      if (start) {
-        const order = byCodePoint(file, start.file);
-        if (order < 0 || (order === 0 && start.done)) continue;
-      }
-      const skipTo = start && start.file === file ? start.next : 0;
+      const { size, mtimeMs } = statSync(file);
+      const entry = cursor.files[file];
+      const same = entry !== undefined && entry.size === size && entry.mtimeMs === mtimeMs;
+      if (same && entry.done) continue;
+      const skipTo = same ? entry.next : 0;
       let n = 0;
       for await (const record of readXmlRecords(file, this.options.parse)) {
         if (signal?.aborted) return;
@@ -79,17 +84,17 @@ export class FilesConnector implements Connector {
         if (n <= skipTo) continue;
         records.push(record);
         if (records.length >= batchSize) {
-          position = { v: 1, inputs: inputKey, file, next: n, done: false };
-          yield batch(position);
+          cursor.files[file] = { size, mtimeMs, next: n, done: false };
+          yield batch();
         }
       }
-      position = { v: 1, inputs: inputKey, file, next: n, done: true };
+      cursor.files[file] = { size, mtimeMs, next: n, done: true };
     }
     if (signal?.aborted) return;
     // A last batch carries the remaining records, or just the cursor when files ended exactly on a
     // batch boundary (or were empty), so a rerun does not reopen finished files.
-    if (position && (records.length || JSON.stringify(position) !== emitted || Object.keys(pendingSkips).length)) {
-      yield batch(position);
+    if (records.length || JSON.stringify(cursor) !== emitted || Object.keys(pendingSkips).length) {
+      yield batch();
     }
   }
 }
@@ -98,7 +103,8 @@ function parseCursor(text: string | null): FilesCursor | null {
   if (!text) return null;
   try {
     const c = JSON.parse(text) as FilesCursor;
-    return c && c.v === 1 && typeof c.file === 'string' && typeof c.inputs === 'string' ? c : null;
+    // A version-1 cursor (one position in one file list) cannot say which files are done: read again.
+    return c && c.v === 2 && c.files && typeof c.files === 'object' ? c : null;
   } catch {
     return null;
   }

@@ -12,12 +12,14 @@ import { type IngestConnector, type IngestCursorStore, invalidUtf8Note } from '.
 import { runPipeline, type PipelineResult } from '../../topologies/pipeline.js';
 import type { RunWindowResult } from '../../topologies/schedule.js';
 import type { SourceCounts } from '../../topologies/schedule-runs.js';
+import { LitmineError } from '../errors.js';
 import type { Log } from '../log/log.js';
 import type { Annotator } from '../nlp/annotator.js';
 import type { SearchStore } from '../store/store.js';
 import type { CommandContext } from './command.js';
 import { dataPath, openAnnotator, openLog, openStore } from './open-services.js';
 import { Progress } from './progress.js';
+import { retryNotice } from './retry-notice.js';
 
 export interface DailyJob {
   log: Log;
@@ -93,9 +95,11 @@ async function runWithProgress(
 ): Promise<PipelineResult> {
   let progress: Progress | undefined;
   let stage = '';
+  const notices = { annotate: retryNotice(io, 'annotate'), index: retryNotice(io, 'index') };
   return runPipeline({
     ...parts,
     config,
+    onRetry: (s, err, attempt, delay) => notices[s].onRetry(err, attempt, delay),
     onStage: async (next) => {
       progress?.done();
       stage = next;
@@ -108,9 +112,36 @@ async function runWithProgress(
       }
     },
     onProgress: (p) => {
+      if (p.stage === 'annotate' || p.stage === 'index') notices[p.stage].recovered();
       if (p.stage === stage && progress) progress.tick(p.count - progress.value);
     },
-  }).finally(() => progress?.done());
+  })
+    .then(async (result) => {
+      if (!parts.signal.aborted) await assertCaughtUp(parts.log, config);
+      return result;
+    })
+    .finally(() => progress?.done());
+}
+
+/**
+ * A run is complete only when annotate and index have nothing left: on the embedded log, where the
+ * run is the only consumer, any lag left means work was skipped, and the run must not say "ok".
+ * (On Kafka other workers of the same groups may own partitions, so their lag is theirs.)
+ */
+async function assertCaughtUp(log: Log, config: CommandContext['config']): Promise<void> {
+  if (log.kind !== 'embedded') return;
+  const t = config.topics;
+  const pending: string[] = [];
+  for (const [group, topics] of [
+    [ANNOTATE_GROUP, [t.articles]],
+    [INDEX_GROUP, [t.articles, t.annotations]],
+  ] as const) {
+    const lag = (await log.lag(group, [...topics])).reduce((sum, p) => sum + p.lag, 0);
+    if (lag > 0) pending.push(`${group}: ${lag} records`);
+  }
+  if (pending.length) {
+    throw new LitmineError('LITMINE_LOG_UNAVAILABLE', `work still pending after the run (${pending.join(', ')}); rerun to finish it`);
+  }
 }
 
 export function printSummary({ io }: CommandContext, r: PipelineResult, json: boolean): void {

@@ -30,10 +30,11 @@ export async function openLog(config: LitmineConfig): Promise<Log> {
   return openEmbeddedLog(dataPath(config, 'log.sqlite'));
 }
 
-export async function openStore(config: LitmineConfig): Promise<SearchStore> {
+/** `readOnly` for query commands: an Elasticsearch store then writes no templates or indices. */
+export async function openStore(config: LitmineConfig, options: { readOnly?: boolean } = {}): Promise<SearchStore> {
   if (config.store.kind === 'elasticsearch') {
     const { openElasticsearchStore } = await import('../store/open-elasticsearch-store.js');
-    return openElasticsearchStore(config.store.elasticsearch);
+    return openElasticsearchStore(config.store.elasticsearch, options);
   }
   const { SqliteStore } = await import('../store/sqlite-store.js');
   return new SqliteStore({ path: dataPath(config, 'store.sqlite') });

@@ -8,10 +8,10 @@
  *   await log.process({ group: 'annotate', topics: ['litmine.articles'], handler, untilIdle: true });
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError, isRetriable } from '../errors.js';
 import type {
   BatchContext,
@@ -25,6 +25,8 @@ import type {
   TopicInfo,
   TopicSpec,
 } from './log.js';
+import { leaseHolderDead } from './lease-owner.js';
+import { leaseOwner } from './lease-owner.js';
 import { partitionForKey } from './log.js';
 import { RetryAborted, retryBatch, sleep } from './retry-batch.js';
 
@@ -146,7 +148,7 @@ export class EmbeddedLog implements Log {
       this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
       this.db.exec(SCHEMA);
     } catch (err) {
-      throw wrapSqlite(err, `cannot open the embedded log at ${options.path}`);
+      throw wrapSqlite(err, `cannot open the embedded log at ${options.path}`, this.path);
     }
     this.wake.setMaxListeners(0);
   }
@@ -196,7 +198,7 @@ export class EmbeddedLog implements Log {
 
   private async runProcess(options: ProcessOptions, signal: AbortSignal): Promise<ProcessResult> {
     const result: ProcessResult = { batches: 0, messages: 0, produced: 0 };
-    const owner = `${options.workerId ?? 'worker'}:${randomUUID()}`;
+    const owner = leaseOwner(options.workerId ?? 'worker');
     const maxBatch = options.maxBatchSize ?? 100;
     const fromBeginning = options.fromBeginning ?? true;
     for (const topic of options.topics) this.topic(topic); // unknown topics fail fast
@@ -218,9 +220,14 @@ export class EmbeddedLog implements Log {
     try {
       while (!signal.aborted) {
         let progressed = false;
+        /** Partitions another live worker holds while they still have messages to read. */
+        let heldElsewhere = 0;
         for (const a of this.assignments(options.topics)) {
           if (signal.aborted) break;
-          if (!this.claimLease(options.group, a, owner)) continue;
+          if (!this.claimLease(options.group, a, owner)) {
+            if (this.hasPending(options.group, a, startPosition)) heldElsewhere++;
+            continue;
+          }
           const committed = this.committed(options.group, a);
           const position = committed ?? startPosition(a);
           const rows = selectBatch.all(a.topic, a.partition, position, maxBatch);
@@ -240,7 +247,7 @@ export class EmbeddedLog implements Log {
                 const out = await options.handler(batch, context);
                 return this.commitBatch(options.group, a, owner, committed, next, out);
               },
-              { signal, retry: options.retry },
+              { signal, retry: options.retry, onRetry: options.onRetry },
             );
           } catch (err) {
             if (err instanceof RetryAborted) break; // stopping: the batch stays uncommitted
@@ -255,7 +262,9 @@ export class EmbeddedLog implements Log {
         }
         if (signal.aborted) break;
         if (!progressed) {
-          if (options.untilIdle) break;
+          // "Idle" means caught up: work another worker is still doing (or a lease it has not yet
+          // released) is not "no work", so wait for it rather than report an empty run.
+          if (options.untilIdle && heldElsewhere === 0) break;
           await this.waitForWork(signal);
         }
       }
@@ -441,7 +450,7 @@ export class EmbeddedLog implements Log {
       // IMMEDIATE takes the write lock up front: two processes never deadlock upgrading a read lock.
       return this.db.transaction(fn).immediate();
     } catch (err) {
-      throw wrapSqlite(err, `embedded log ${what} failed`);
+      throw wrapSqlite(err, `embedded log ${what} failed`, this.path);
     }
   }
 
@@ -480,7 +489,13 @@ export class EmbeddedLog implements Log {
     return row ? row.next_offset : null;
   }
 
-  /** Takes or renews this owner's lease on a group partition; false while another owner holds it. */
+  /** The group has messages left to read on this partition. */
+  private hasPending(group: string, a: Assignment, startPosition: (a: Assignment) => number): boolean {
+    const position = this.committed(group, a) ?? startPosition(a);
+    return this.partitionRow(a.topic, a.partition).next_offset > position;
+  }
+
+  /** Takes or renews this owner's lease on a group partition; false while another live owner holds it. */
   private claimLease(group: string, a: Assignment, owner: string, force = false): boolean {
     const now = Date.now();
     const id = `${owner}\u0000${group}\u0000${a.topic}\u0000${a.partition}`;
@@ -494,14 +509,28 @@ export class EmbeddedLog implements Log {
            WHERE leases.owner = excluded.owner OR leases.expires_at < ?`,
         )
         .run(group, a.topic, a.partition, owner, now + this.leaseMs, now).changes;
-      if (changes > 0) this.held.set(id, now + this.leaseMs);
+      let taken = changes > 0;
+      if (!taken) taken = this.takeOverDeadLease(group, a, owner, now);
+      if (taken) this.held.set(id, now + this.leaseMs);
       else this.held.delete(id);
-      return changes > 0;
+      return taken;
     } catch (err) {
-      const wrapped = wrapSqlite(err, 'embedded log lease failed');
+      const wrapped = wrapSqlite(err, 'embedded log lease failed', this.path);
       if (isRetriable(wrapped)) return false; // busy: try this partition on the next round
       throw wrapped;
     }
+  }
+
+  /** A lease whose holder process died on this host is free now, not when it expires. */
+  private takeOverDeadLease(group: string, a: Assignment, owner: string, now: number): boolean {
+    const row = this.db
+      .prepare<[string, string, number], { owner: string }>('SELECT owner FROM leases WHERE grp = ? AND topic = ? AND partition = ?')
+      .get(group, a.topic, a.partition);
+    if (!row || !leaseHolderDead(row.owner)) return false;
+    const changes = this.db
+      .prepare('UPDATE leases SET owner = ?, expires_at = ? WHERE grp = ? AND topic = ? AND partition = ? AND owner = ?')
+      .run(owner, now + this.leaseMs, group, a.topic, a.partition, row.owner).changes;
+    return changes > 0;
   }
 
   private releaseLeases(group: string, owner: string): void {
@@ -549,15 +578,19 @@ function toLogMessage(row: MessageRow): LogMessage {
   };
 }
 
-/** SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; the rest is not. */
-function wrapSqlite(err: unknown, message: string): LitmineError {
+/**
+ * SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; a full disk is not:
+ * retrying re-runs the batch's work forever, so it stops with the file system named.
+ */
+function wrapSqlite(err: unknown, message: string, path: string): LitmineError {
   if (err instanceof LitmineError) return err;
   const code = (err as { code?: unknown })?.code;
   const detail = err instanceof Error ? err.message : String(err);
   if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
     return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
   }
-  if (typeof code === 'string' && (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR'))) {
+  if (isDiskFull(err)) return diskFullError(path, message, err);
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) {
     return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
   }
   return new LitmineError('LITMINE_LOG_PROTOCOL', `${message}: ${detail}`, { cause: err });

@@ -176,15 +176,17 @@ export class KafkaLog implements Log {
     const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
     // One transactional id per worker and group: a restarted worker with the same id fences its
     // predecessor and aborts the transaction that predecessor left open.
-    const txProducer = options.transactional
-      ? this.kafka.producer({
-          transactionalId: `litmine.${options.group}.${workerId}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        })
-      : undefined;
+    const newTxProducer = () =>
+      this.kafka.producer({
+        transactionalId: `litmine.${options.group}.${workerId}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+    let txProducer = options.transactional ? newTxProducer() : undefined;
+    /** A transaction neither committed nor aborted (the broker went away): replace the producer. */
+    let txBroken = false;
     const plainProducer = txProducer ? undefined : await this.getProducer();
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.group,
@@ -218,15 +220,29 @@ export class KafkaLog implements Log {
 
     const commit = async (topic: string, partition: number, next: string, outs: OutMessage[]) => {
       if (txProducer) {
-        const txn = await kafkaCall(() => txProducer.transaction(), 'begin transaction');
+        if (txBroken) {
+          // Same transactional id: the new producer's InitProducerId fences the old epoch and the
+          // coordinator aborts whatever it left open, so nothing of the failed attempt is visible.
+          await txProducer.disconnect().catch(() => undefined);
+          txProducer = newTxProducer();
+          await kafkaCall(() => txProducer!.connect(), 'reconnect transactional producer');
+          txBroken = false;
+        }
+        const producer = txProducer;
+        const txn = await kafkaCall(() => producer.transaction(), 'begin transaction');
         try {
           if (outs.length > 0) await txn.sendBatch({ topicMessages: toTopicMessages(outs), acks: -1 });
           await txn.sendOffsets({ consumerGroupId: options.group, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
           await this.options.beforeTransactionCommit?.();
           await txn.commit();
         } catch (err) {
-          await txn.abort().catch(() => undefined);
-          throw wrapKafka(err, 'transaction');
+          const wrapped = wrapKafka(err, 'transaction');
+          const aborted = await txn.abort().then(
+            () => true,
+            () => false,
+          );
+          if (!aborted || wrapped.retriable) txBroken = true;
+          throw wrapped;
         }
       } else {
         // Outputs are durable (acks=all, idempotent) before the offset moves: at-least-once, and
@@ -244,7 +260,10 @@ export class KafkaLog implements Log {
     const entry = { stop: () => stopper.abort(), done: finished };
     this.running.add(entry);
     try {
-      if (txProducer) await kafkaCall(() => txProducer.connect(), 'connect transactional producer');
+      if (txProducer) {
+        const producer = txProducer;
+        await kafkaCall(() => producer.connect(), 'connect transactional producer');
+      }
       await kafkaCall(() => consumer.connect(), 'connect consumer');
       await kafkaCall(() => consumer.subscribe({ topics: options.topics, fromBeginning }), 'subscribe');
       await consumer.run({
@@ -291,7 +310,7 @@ export class KafkaLog implements Log {
                   await commit(batch.topic, batch.partition, next, outs);
                   return outs.length;
                 },
-                { signal, retry: options.retry },
+                { signal, retry: options.retry, onRetry: options.onRetry },
               );
             } catch (err) {
               // Revoked: the group moved on without us; kafkajs rejoins and the batch is read again
@@ -313,6 +332,8 @@ export class KafkaLog implements Log {
 
       if (options.untilIdle) {
         // eachBatch cannot tell "caught up" from "nothing fetched yet": compare with the log ends.
+        let lastProgressNotice = 0;
+        let progressFailures = 0;
         (async () => {
           while (fatal === undefined && !signal.aborted) {
             await sleep(300, signal);
@@ -320,7 +341,14 @@ export class KafkaLog implements Log {
             try {
               if (await this.caughtUp(admin, options.group, assignment, positions, fromBeginning)) finish();
             } catch (err) {
-              fail(err);
+              // The broker being away does not end the run: the next round asks again.
+              const wrapped = wrapKafka(err, 'check progress');
+              if (!wrapped.retriable) fail(wrapped);
+              else if (Date.now() - lastProgressNotice > 5000) {
+                progressFailures++;
+                lastProgressNotice = Date.now();
+                options.onRetry?.(wrapped, progressFailures, 300);
+              }
             }
           }
         })();
@@ -607,23 +635,47 @@ function hasErrorType(err: unknown, type: string): boolean {
   return (e.errors ?? []).some((x) => hasErrorType(x, type)) || (e.cause !== err && hasErrorType(e.cause, type));
 }
 
-/** Connection trouble and exhausted retries of retriable errors mean "wait"; the rest is a rejection. */
-function wrapKafka(err: unknown, what: string): LitmineError {
+const CONNECTION_ERRORS = ['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError'];
+
+/**
+ * Connection trouble and exhausted retries of retriable errors mean "wait"; the rest is a rejection.
+ * Once kafkajs gives up it wraps the last error in KafkaJSNumberOfRetriesExceeded or
+ * KafkaJSNonRetriableError, with the connection error in `cause` (or `originalError`), possibly
+ * several levels down: the whole chain is searched.
+ */
+export function wrapKafka(err: unknown, what: string): LitmineError {
   if (err instanceof LitmineError) return err;
-  const e = err as { name?: string; message?: string; retriable?: boolean; originalError?: { retriable?: boolean } };
-  const unavailable =
-    e?.retriable === true ||
-    e?.originalError?.retriable === true ||
-    ['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError'].includes(
-      e?.name ?? '',
-    );
+  const e = err as { name?: string; message?: string } | undefined;
   // Fencing means another worker now owns this transactional id: retrying cannot help.
-  const fenced = /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(`${e?.name} ${e?.message}`);
+  const fenced = someInChain(err, (x) => /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(`${x.name} ${x.message} ${x.type ?? ''}`));
+  const unavailable = someInChain(
+    err,
+    (x) => CONNECTION_ERRORS.includes(x.name ?? '') || (x.retriable === true && x.name !== 'KafkaJSNonRetriableError'),
+  );
   return new LitmineError(
     unavailable && !fenced ? 'LITMINE_LOG_UNAVAILABLE' : 'LITMINE_LOG_PROTOCOL',
     `kafka ${what}: ${e?.message ?? String(err)}`,
     { cause: err },
   );
+}
+
+interface ChainLink {
+  name?: string;
+  message?: string;
+  type?: string;
+  retriable?: boolean;
+  cause?: unknown;
+  originalError?: unknown;
+  errors?: unknown[];
+}
+
+/** Walks cause, originalError and errors (aggregates), guarding against cycles. */
+function someInChain(err: unknown, test: (link: ChainLink) => boolean, seen = new Set<unknown>()): boolean {
+  if (!err || typeof err !== 'object' || seen.has(err)) return false;
+  seen.add(err);
+  const link = err as ChainLink;
+  if (test(link)) return true;
+  return [link.cause, link.originalError, ...(Array.isArray(link.errors) ? link.errors : [])].some((next) => someInChain(next, test, seen));
 }
 
 function toKafkaLogLevel(level: NonNullable<KafkaLogOptions['logLevel']>): KafkaLogLevel {

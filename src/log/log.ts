@@ -60,6 +60,8 @@ export interface ProcessOptions {
   workerId?: string;
   /** Backoff for batches whose handler (or commit) threw a retriable error. */
   retry?: RetryOptions;
+  /** Told of every retriable failure before its backoff, so an outage shows in logs and status. */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
 export interface RetryOptions {

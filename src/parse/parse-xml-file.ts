@@ -15,7 +15,7 @@ import type { ParsedRecord } from './parsed-record.js';
 import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
 import { pubmedArticle } from './pubmed-article.js';
 import { pubmedDeletes } from './pubmed-deletes.js';
-import { type ScanEvent, scanRecords } from './scan-records.js';
+import { MAX_RECORD_CHARS, type ScanEvent, scanRecords } from './scan-records.js';
 
 /** Raw XML kept on an error record is cut to this many characters. */
 const MAX_RAW_CHARS = 1024 * 1024;
@@ -49,6 +49,16 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
       if (ev.type === 'fatal') {
         yield { kind: 'error', index, file: name, error: fatalError(ev, name, index, last), ...rawOf(ev.partial?.xml) };
         return;
+      }
+      if (ev.type === 'oversized') {
+        const label = recordLabel(ev.name, ev.excerpt);
+        const message =
+          `${name}: record ${index} (${label}) at ${ev.line}:${ev.column}: ${ev.chars} characters, over the limit of ${MAX_RECORD_CHARS}; ` +
+          `skipped (the dead letter holds its first ${ev.excerpt.length} characters)`;
+        yield { kind: 'error', index, error: new LitmineError('LITMINE_RECORD_TOO_LARGE', message), raw: ev.excerpt };
+        index++;
+        last = { line: ev.line, column: ev.column, label };
+        continue;
       }
       const label = recordLabel(ev.name, ev.xml);
       // Only once the decoder has replaced bad bytes are records searched for U+FFFD (clean files pay nothing).

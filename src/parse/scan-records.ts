@@ -28,6 +28,8 @@ export type ScanEvent =
   | { type: 'root'; name: string; line: number; column: number }
   /** One child of the root (or the root itself when it is a record). `problem`: the scanner saw it broken. */
   | { type: 'record'; name: string; xml: string; line: number; column: number; problem?: RecordProblem }
+  /** A record longer than `maxRecordChars`: skipped to its end without being held; its first characters. */
+  | { type: 'oversized'; name: string; chars: number; excerpt: string; line: number; column: number }
   /** The file cannot be read further; always the last event. `partial`: the record it stopped inside. */
   | {
       type: 'fatal';
@@ -39,8 +41,14 @@ export type ScanEvent =
       partial?: { name: string; xml: string; line: number; column: number };
     };
 
-/** A record larger than this is refused rather than buffered (real ones are well under 2 MB). */
-const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+/**
+ * A record longer than this is skipped to its end rather than buffered, and reported with an
+ * excerpt (real ones are well under 2 MB; the articles topic takes 32 MiB). Bounds what one record
+ * can cost in memory.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+/** Characters of a skipped record kept for its report. */
+export const OVERSIZED_EXCERPT_CHARS = 64 * 1024;
 const MAX_DOCTYPE_CHARS = 1024 * 1024;
 /** Longer comments, CDATA sections or PIs are taken as unterminated; outside records, any markup. */
 const MAX_MARKUP_CHARS = 4 * 1024 * 1024;
@@ -65,6 +73,8 @@ interface OpenRecord {
   line: number;
   column: number;
   problem?: RecordProblem;
+  /** Set once the record outgrew the limit: only its beginning is kept, the rest is read past. */
+  oversized?: { excerpt: string };
 }
 
 class Fatal {
@@ -76,7 +86,8 @@ class Fatal {
   ) {}
 }
 
-export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerator<ScanEvent> {
+export async function* scanRecords(source: AsyncIterable<string>, options: { maxRecordChars?: number } = {}): AsyncGenerator<ScanEvent> {
+  const maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
   const it = source[Symbol.asyncIterator]();
   let buf = '';
   let base = 0; // absolute offset of buf[0]
@@ -132,11 +143,11 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
     let added = next.value;
     // A large open record is re-copied on every append: read at least as much again as it holds
     // (gunzip hands out 16 KB pieces), so copying stays linear in the record size.
-    const held = rec ? base + buf.length - rec.start : 0;
+    const held = rec && !rec.oversized ? base + buf.length - rec.start : 0;
     if (held > 64 * 1024) {
       const parts = [added];
       let length = added.length;
-      while (length < held) {
+      while (length < Math.min(held, maxRecordChars)) {
         const n = await pull();
         if (n.done) {
           eof = true;
@@ -147,11 +158,8 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
       }
       added = parts.join('');
     }
-    // Drop what is behind us, keeping the open record's text.
-    const keep = rec ? rec.start - base : pos;
-    if (rec && base + buf.length - rec.start > MAX_RECORD_CHARS) {
-      throw new Fatal('LITMINE_PARSE_XML', `<${rec.name}> record is larger than ${MAX_RECORD_CHARS} characters`, rec.start);
-    }
+    // Drop what is behind us, keeping the open record's text (all of it, unless it is oversized).
+    const keep = rec && !rec.oversized ? rec.start - base : pos;
     // Outside records only one piece of markup is ever pending (a root start tag, a comment…).
     if (!rec && buf.length - pos > MAX_MARKUP_CHARS) {
       throw new Fatal('LITMINE_PARSE_XML', `markup longer than ${MAX_MARKUP_CHARS} characters outside any record`, base + pos);
@@ -160,10 +168,18 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
     buf = buf.slice(keep) + added;
     base += keep;
     pos -= keep;
+    if (rec && !rec.oversized && base + buf.length - rec.start > maxRecordChars) {
+      rec.oversized = { excerpt: buf.slice(rec.start - base, rec.start - base + OVERSIZED_EXCERPT_CHARS) };
+    }
     return true;
   };
 
   const recordXml = (r: OpenRecord, endIndex: number) => buf.slice(r.start - base, endIndex);
+  /** The event for a record that ended at `endIndex` (an index into buf). */
+  const recordEvent = (r: OpenRecord, endIndex: number, problem = r.problem): ScanEvent =>
+    r.oversized
+      ? { type: 'oversized', name: r.name, chars: base + endIndex - r.start, excerpt: r.oversized.excerpt, line: r.line, column: r.column }
+      : { type: 'record', name: r.name, xml: recordXml(r, endIndex), line: r.line, column: r.column, problem };
   // Well-formedness checks the record parser would otherwise have to make (see parseRecordXml):
   // every '&' starts a reference, attributes are name="value" pairs without '<'.
   let ampFrom = -1; // absolute: the search for '&' that started here…
@@ -219,11 +235,11 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
           throw new Fatal('LITMINE_PARSE_XML', rootDone ? 'text after the root element' : 'not XML: text before any root element', where);
         }
       }
-      if (rec && lt !== -1 && lt > pos) checkReferences(rec, pos, lt);
+      if (rec && !rec.oversized && lt !== -1 && lt > pos) checkReferences(rec, pos, lt);
       if (lt === -1) {
         // Inside a record the text stays unread until its end is in the buffer, so a reference
-        // split across chunks ("&am" | "p;") is checked whole.
-        if (!rec) pos = buf.length;
+        // split across chunks ("&am" | "p;") is checked whole; an oversized record is not checked.
+        if (!rec || rec.oversized) pos = buf.length;
         if (!(await more())) break;
         continue;
       }
@@ -285,7 +301,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
             if (at >= 0) stack.length = at;
           }
           if (rec && stack.length <= rec.depth) {
-            yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
+            yield recordEvent(rec, end);
             rec = undefined;
           }
           if (stack.length === 0) rootDone = true;
@@ -327,14 +343,11 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
             rec = { name, start: lt + base, depth: 1, line: at.line, column: at.column };
           } else if (rec && name === rec.name && stack.length > rec.depth) {
             // The same record element again before the last one closed: the last one was cut short.
-            yield {
-              type: 'record',
-              name: rec.name,
-              xml: recordXml(rec, lt),
-              line: rec.line,
-              column: rec.column,
-              problem: rec.problem ?? { message: `<${rec.name}> not closed before the next <${name}>`, ...locate(lt + base) },
-            };
+            yield recordEvent(
+              rec,
+              lt,
+              rec.problem ?? { message: `<${rec.name}> not closed before the next <${name}>`, ...locate(lt + base) },
+            );
             stack.length = rec.depth;
             const at = locate(lt + base);
             rec = { name, start: lt + base, depth: rec.depth, line: at.line, column: at.column };
@@ -345,7 +358,7 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
           }
           if (!selfClosing) stack.push(name);
           else if (rec && stack.length <= rec.depth) {
-            yield { type: 'record', name: rec.name, xml: recordXml(rec, end), line: rec.line, column: rec.column, problem: rec.problem };
+            yield recordEvent(rec, end);
             rec = undefined;
           }
           if (stack.length === 0) rootDone = true;
@@ -379,7 +392,9 @@ export async function* scanRecords(source: AsyncIterable<string>): AsyncGenerato
   } catch (err) {
     if (!(err instanceof Fatal)) throw err;
     const at = locate(Math.max(err.at, lcAbs));
-    const partial = rec ? { name: rec.name, xml: buf.slice(rec.start - base), line: rec.line, column: rec.column } : undefined;
+    const partial = rec
+      ? { name: rec.name, xml: rec.oversized ? rec.oversized.excerpt : buf.slice(rec.start - base), line: rec.line, column: rec.column }
+      : undefined;
     yield { type: 'fatal', code: err.code, message: err.message, line: at.line, column: at.column, cause: err.cause, partial };
   }
 }

@@ -12,6 +12,7 @@ import { Client, SniffingTransport, type estypes } from '@elastic/elasticsearch'
 type ClientOptions = ConstructorParameters<typeof Client>[0];
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
+import { storeErrorCode } from './elasticsearch-errors.js';
 import { INDEX_KINDS, type IndexKind, TEMPLATE_VERSION, aliasName, indexName, indexTemplates } from './elasticsearch-mappings.js';
 import { esArticleAnnotations, esCoMentioned, esEntity, type EsReader, esSuggestEntities } from './elasticsearch-entity-queries.js';
 import type { ArticleAnnotations, CoMentionQuery, EntitySuggestQuery, EntitySuggestion, EntitySummary } from './entity-reads.js';
@@ -57,6 +58,8 @@ export interface ElasticsearchStoreOptions {
   refreshInterval?: string;
   bulk?: { flushBytes?: number; flushInterval?: number; concurrency?: number; retries?: number; wait?: number };
   requestTimeoutMs?: number;
+  /** Query commands: init() only checks the aliases and never writes templates or indices. */
+  readOnly?: boolean;
 }
 
 /** The server's answer to our bulk writes, counted for metrics and tests. */
@@ -98,6 +101,8 @@ export class ElasticsearchStore implements SearchStore {
   readonly #names: Record<IndexKind, string>;
   readonly #ownsClient: boolean;
   readonly counters: BulkCounters = { retried: 0, failed: 0, successful: 0 };
+  /** A read-only store found no aliases: counts are zero rather than an index_not_found error. */
+  #nothingIndexed = false;
 
   constructor(options: ElasticsearchStoreOptions, client?: Client) {
     this.#options = options;
@@ -118,6 +123,11 @@ export class ElasticsearchStore implements SearchStore {
   // ---- Index sets and aliases -------------------------------------------------------------
 
   async init(): Promise<void> {
+    if (this.#options.readOnly) {
+      // Query commands only read: they check that the server answers and whether anything is indexed.
+      this.#nothingIndexed = !(await this.#call('read aliases', () => this.client.indices.existsAlias({ name: this.#names.articles })));
+      return;
+    }
     await this.#call('put index templates', async () => {
       const filters = await this.#analyzerFilters();
       for (const t of indexTemplates(this.prefix, {
@@ -133,7 +143,7 @@ export class ElasticsearchStore implements SearchStore {
       await this.createIndexSet(this.#options.indexSet);
       return;
     }
-    const exists = await this.client.indices.existsAlias({ name: aliasName(this.prefix, 'articles') });
+    const exists = await this.#call('read aliases', () => this.client.indices.existsAlias({ name: aliasName(this.prefix, 'articles') }));
     if (!exists) {
       const set = this.#options.initialIndexSet ?? '1';
       await this.createIndexSet(set);
@@ -218,8 +228,9 @@ export class ElasticsearchStore implements SearchStore {
       try {
         await this.client.indices.analyze({ tokenizer: 'standard', filter: filters, text: 'Naïve IL-6' });
         return filters;
-      } catch {
-        // try the next, smaller chain
+      } catch (err) {
+        // An unreachable server is not a missing filter: let the caller wait it out.
+        if (storeErrorCode(err) === 'LITMINE_STORE_UNAVAILABLE') throw err;
       }
     }
     return [];
@@ -443,7 +454,9 @@ export class ElasticsearchStore implements SearchStore {
       });
       this.counters.successful += stats.successful;
     } catch (err) {
-      throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `bulk write failed: ${describe(err)}`, { cause: err });
+      throw new LitmineError(storeErrorCode(err), `elasticsearch ${nodeHost(this.#options.node)}: bulk write failed: ${describe(err)}`, {
+        cause: err,
+      });
     }
     return overloaded;
   }
@@ -768,6 +781,7 @@ export class ElasticsearchStore implements SearchStore {
   }
 
   async counts(): Promise<StoreCounts> {
+    if (this.#nothingIndexed) return { articles: 0, sentences: 0, mentions: 0, relations: 0 };
     const n = async (kind: IndexKind) => (await this.#call(`count ${kind}`, () => this.client.count({ index: this.#names[kind] }))).count;
     const [articles, sentences, mentions, relations] = await Promise.all([n('articles'), n('sentences'), n('mentions'), n('relations')]);
     return { articles, sentences, mentions, relations };
@@ -786,13 +800,10 @@ export class ElasticsearchStore implements SearchStore {
     try {
       return await fn();
     } catch (err) {
-      const status = (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-      const retriable = status === undefined || status === 429 || status >= 500;
-      throw new LitmineError(
-        retriable ? 'LITMINE_STORE_UNAVAILABLE' : 'LITMINE_STORE_REJECTED',
-        `elasticsearch: ${what} failed: ${describe(err)}`,
-        { cause: err, retriable },
-      );
+      if (err instanceof LitmineError) throw err;
+      throw new LitmineError(storeErrorCode(err), `elasticsearch ${nodeHost(this.#options.node)}: ${what} failed: ${describe(err)}`, {
+        cause: err,
+      });
     }
   }
 }
@@ -1118,6 +1129,15 @@ function sanitize(name: string): string {
   if (!s || s.startsWith('-') || s.startsWith('_'))
     throw new LitmineError('LITMINE_CONFIG', `not a usable index name part: ${JSON.stringify(name)}`);
   return s;
+}
+
+/** host:port of the node, without any credentials a URL may carry. */
+function nodeHost(node: string): string {
+  try {
+    return new URL(node).host;
+  } catch {
+    return 'node';
+  }
 }
 
 /** An error's type and reason, never its request (which may carry credentials in headers). */

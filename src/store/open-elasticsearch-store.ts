@@ -1,14 +1,18 @@
 /**
  * Opens the Elasticsearch store from the validated configuration (the composition root's only way
  * in, so the client is loaded only when configured): builds the client, puts the index templates
- * and creates the first index set behind the aliases when there is none.
+ * and creates the first index set behind the aliases when there is none; `readOnly` (query
+ * commands) writes nothing and only checks that the aliases answer.
  *
  *   const store = await openElasticsearchStore(config.store.elasticsearch);
  */
 import type { ElasticsearchConfig } from '../config/config-schema.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
 
-export async function openElasticsearchStore(config: ElasticsearchConfig): Promise<ElasticsearchStore> {
+export async function openElasticsearchStore(
+  config: ElasticsearchConfig,
+  options: { readOnly?: boolean } = {},
+): Promise<ElasticsearchStore> {
   const store = new ElasticsearchStore({
     node: config.node,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
@@ -16,7 +20,13 @@ export async function openElasticsearchStore(config: ElasticsearchConfig): Promi
     ...(config.caFile ? { caFile: config.caFile } : {}),
     serverMajor: config.serverMajor,
     indexPrefix: config.indexPrefix,
+    ...(options.readOnly ? { readOnly: true } : {}),
   });
-  await store.init();
+  try {
+    await store.init();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return store;
 }

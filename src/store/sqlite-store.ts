@@ -6,6 +6,7 @@
  *   const store = new SqliteStore({ path: 'data/store.db' }); await store.init();
  */
 import Database from 'better-sqlite3';
+import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError } from '../errors.js';
 import type { Annotation, Article } from '../records/types.js';
 import type { ArticleAnnotations, CoMentionQuery, EntitySuggestQuery, EntitySuggestion, EntitySummary } from './entity-reads.js';
@@ -79,8 +80,10 @@ interface Clause {
 export class SqliteStore implements SearchStore {
   readonly kind = 'embedded' as const;
   readonly #db: Database.Database;
+  readonly #path: string;
 
   constructor(options: SqliteStoreOptions) {
+    this.#path = options.path;
     try {
       this.#db = new Database(options.path);
     } catch (err) {
@@ -91,7 +94,12 @@ export class SqliteStore implements SearchStore {
   }
 
   async init(): Promise<void> {
-    this.#db.exec(SCHEMA);
+    try {
+      this.#db.exec(SCHEMA);
+    } catch (err) {
+      if (isDiskFull(err)) throw diskFullError(this.#path, 'embedded store init failed', err);
+      throw err;
+    }
   }
 
   async apply(ops: StoreOp[]): Promise<ApplyResult> {
@@ -99,7 +107,7 @@ export class SqliteStore implements SearchStore {
     // One transaction per batch (durable together); each op in its own savepoint so that one bad
     // document is rejected without undoing the others.
     const applyOne = this.#db.transaction((op: StoreOp) => this.#applyOp(op));
-    this.#db.transaction(() => {
+    const applyAll = this.#db.transaction(() => {
       for (const op of ops) {
         const reason = invalidReason(op as never);
         if (reason) {
@@ -110,10 +118,18 @@ export class SqliteStore implements SearchStore {
           if (applyOne(op) === 'ignored') result.ignored = (result.ignored ?? 0) + 1;
           result.applied++;
         } catch (err) {
+          // A full disk is no fault of the document: it fails the whole batch, which is not committed.
+          if (isDiskFull(err)) throw err;
           result.rejected.push({ op, reason: err instanceof Error ? err.message : String(err) });
         }
       }
-    })();
+    });
+    try {
+      applyAll();
+    } catch (err) {
+      if (isDiskFull(err)) throw diskFullError(this.#path, 'embedded store write failed', err);
+      throw err;
+    }
     return result;
   }
 

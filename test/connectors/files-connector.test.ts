@@ -1,7 +1,7 @@
 // The files source over the real PubMed and PMC XML in the shared data: sorted order, non-XML files
 // left out with a count, gzip, and a crash after any batch resumes with every record exactly once.
 import test from 'ava';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { ArticleBatch } from '../../connectors/connector.js';
@@ -148,4 +148,36 @@ test('a corrupt gzip ends its file with one error record and the next file is re
     await collect(new FilesConnector({ paths: dir, cursorStore: new MemoryCursorStore(), parse: parseXmlStream }).batches())
   ).flatMap((b) => b.records);
   t.deepEqual(records.map(key), ['err:LITMINE_INPUT_GZIP', 'del:pmid:42']);
+});
+
+sharedTest('a growing folder: each run reads only the files added since the last one; a changed file is read again', async (t) => {
+  // Links to real files stand in for a folder that a daily download fills (the files are read in place).
+  const folder = mkdtempSync(join(tmpdir(), 'litmine-growing-'));
+  const store = new JsonCursorStore(mkdtempSync(join(tmpdir(), 'litmine-growing-cursors-')));
+  const source = (name: string) => sharedPath('pubmed-xml', 'biopython', name);
+  const run = async () => {
+    const keys: string[] = [];
+    for await (const b of new FilesConnector({ paths: folder, cursorStore: store, parse: parseXmlStream, batchSize: 2 }).batches()) {
+      keys.push(...b.records.map(key));
+      await store.set(b.cursorKey, b.cursor);
+    }
+    return keys;
+  };
+  const alone = async (name: string) =>
+    (await collect(new FilesConnector({ paths: source(name), cursorStore: new MemoryCursorStore(), parse: parseXmlStream }).batches()))
+      .flatMap((b) => b.records)
+      .map(key);
+
+  for (const name of ['pubmed1.xml', 'pubmed2.xml', 'pubmed4.xml', 'pubmed5.xml']) t.true((await alone(name)).length > 0, name);
+  symlinkSync(source('pubmed1.xml'), join(folder, 'day1.xml'));
+  t.deepEqual(await run(), await alone('pubmed1.xml'));
+  symlinkSync(source('pubmed2.xml'), join(folder, 'day2.xml'));
+  t.deepEqual(await run(), await alone('pubmed2.xml'), 'day 2 reads only the new file');
+  symlinkSync(source('pubmed4.xml'), join(folder, 'day0.xml'));
+  t.deepEqual(await run(), await alone('pubmed4.xml'), 'a new file sorting before the others is read too');
+  t.deepEqual(await run(), [], 'nothing new, nothing read');
+  // day1.xml is replaced by different content (another size): it is read again, and only it.
+  rmSync(join(folder, 'day1.xml'));
+  symlinkSync(source('pubmed5.xml'), join(folder, 'day1.xml'));
+  t.deepEqual(await run(), await alone('pubmed5.xml'));
 });

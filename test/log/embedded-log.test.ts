@@ -5,11 +5,14 @@
  *   npx ava test/log/embedded-log.test.ts
  */
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LitmineError } from '../../src/errors.js';
 import { EmbeddedLog, openEmbeddedLog } from '../../src/log/embedded-log.js';
+import { leaseHolderDead } from '../../src/log/lease-owner.js';
 import { type LogHarness, logContract } from './log-contract.js';
 
 function tempDir(): string {
@@ -209,4 +212,52 @@ test('a retriable error gives up after maxAttempts', async (t) => {
     await log.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a lease held by a process that was SIGKILLed is taken over at once, not read as "no work"', async (t) => {
+  const dir = tempDir();
+  const path = join(dir, 'log.sqlite');
+  // Leases last 10 minutes here: only recognising the dead holder lets this run finish.
+  const log = new EmbeddedLog({ path, pollMs: 10, leaseMs: 10 * 60_000 });
+  try {
+    await log.ensureTopics([
+      { name: 'in', partitions: 2, cleanup: 'delete' },
+      { name: 'out', partitions: 1, cleanup: 'delete' },
+    ]);
+    await log.produce(Array.from({ length: 40 }, (_, i) => ({ topic: 'in', key: `k${i}`, value: buf(`v${i}`) })));
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/hold-lease.ts', import.meta.url)), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve());
+      child.on('exit', (code) => reject(new Error(`lease holder exited early (${code})`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    const result = await log.process({
+      group: 'g',
+      topics: ['in'],
+      untilIdle: true,
+      handler: async (batch) => batch.map((m) => ({ topic: 'out', key: m.key, value: m.value })),
+    });
+    t.is(result.messages, 40, 'every message of the dead worker is processed by the rerun');
+    t.is((await log.readAll('out')).length, 40);
+    t.is(
+      (await log.lag('g', ['in'])).reduce((s, l) => s + l.lag, 0),
+      0,
+    );
+  } finally {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('leaseHolderDead: a dead pid on this host is dead; a live one, another host, or an old format is not', async (t) => {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => child.once('exit', r));
+  t.true(leaseHolderDead(`${hostname()}|${child.pid}|x|w`));
+  t.false(leaseHolderDead(`${hostname()}|${process.ppid}|x|w`));
+  t.false(leaseHolderDead(`elsewhere|${child.pid}|x|w`));
+  t.false(leaseHolderDead('worker:1b4e28ba-2fa1-11d2-883f-0016d3cca427'));
 });

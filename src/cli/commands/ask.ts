@@ -31,7 +31,7 @@ export const askCommand: Command = {
         await annotator.close();
       }
     }
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const answer = await store.ask({ question, entities, limit });

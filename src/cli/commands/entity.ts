@@ -33,7 +33,7 @@ export const entityCommand: Command = {
     const concept = id ? normalizer?.dict.conceptById(id) : undefined;
     normalizer?.dict.close();
     const type = key?.split(':')[0] ?? resolved.ref.type;
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const own = type ? await store.facets({ type, limit: COUNT_WINDOW }) : [];

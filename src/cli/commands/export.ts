@@ -53,7 +53,7 @@ export const exportCommand: Command = {
         .filter(Boolean)
         .map((s) => (/^\d+$/.test(s) ? `pmid:${s}` : s));
     if (values.query) {
-      const store = await openStore(config);
+      const store = await openStore(config, { readOnly: true });
       try {
         await store.init();
         const hits = await store.search({ text: values.query as string, limit });

@@ -31,7 +31,7 @@ export const facetsCommand: Command = {
     // Ids and names go through the dictionary (as in `litmine relations`); buckets keyed by an id get its preferred name.
     const normalizer = openNormalizer(config, installDir);
     const ref = entity ? resolveEntity(entity, normalizer).ref : undefined;
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const buckets = await store.facets({

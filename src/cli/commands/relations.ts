@@ -38,7 +38,7 @@ export const relationsCommand: Command = {
     const resolved = resolveEntity(entity, normalizer, entityType);
     normalizer?.dict.close();
     const ref: EntityRef = resolved.ref;
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const result = await store.relations({

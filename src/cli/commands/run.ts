@@ -13,6 +13,8 @@ import type { PipelineResult } from '../../../topologies/pipeline.js';
 import { runScheduledOnce } from '../../../topologies/schedule.js';
 import { RunLock } from '../../../topologies/schedule-lock.js';
 import { ScheduleRuns } from '../../../topologies/schedule-runs.js';
+import { join } from 'node:path';
+import { diskFullError, isDiskFull } from '../../disk-full.js';
 import { asLitmineError, LitmineError } from '../../errors.js';
 import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command, CommandContext } from '../command.js';
@@ -81,7 +83,16 @@ async function manualRun(
   const held = lock.acquire();
   const started = new Date();
   const t0 = performance.now();
-  const record = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
+  const record = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) => {
+    try {
+      recordRun(outcome);
+    } catch (err) {
+      // A full disk may refuse the record too: say so rather than hide the run's own error.
+      const e = isDiskFull(err) ? diskFullError(join(dataDir, 'schedule.sqlite'), 'recording the run failed', err) : asLitmineError(err);
+      context.io.err(`run: could not record this run (${e.code}: ${e.message})`);
+    }
+  };
+  const recordRun = (outcome: { result?: PipelineResult; error?: { code: string; message: string } }) =>
     runs.record({
       trigger: 'manual',
       startedAt: started.toISOString(),
@@ -112,7 +123,15 @@ async function manualRun(
     record({ error: { code, message } });
     throw err;
   } finally {
-    lock.release(held);
+    try {
+      lock.release(held);
+    } catch (err) {
+      // The lock of a process that is gone is taken over by the next run; the run's own error matters more.
+      const e = isDiskFull(err)
+        ? diskFullError(join(dataDir, 'schedule.sqlite'), 'releasing the run lock failed', err)
+        : asLitmineError(err);
+      context.io.err(`run: could not release the run lock (${e.code}: ${e.message})`);
+    }
     lock.close();
     runs.close();
   }

@@ -41,7 +41,7 @@ export const searchCommand: Command = {
       entityType: stringFlag(values, 'entity-type'),
       entity: stringFlag(values, 'entity'),
     };
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const result = await store.search({

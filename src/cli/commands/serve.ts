@@ -44,7 +44,7 @@ export const serveCommand: Command = {
         : serve.queryTimeoutMs;
     const level = (values['log-level'] as string | undefined) ?? serve.logLevel;
 
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     await store.init();
     const app = await buildApp({
       store,

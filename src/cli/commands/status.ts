@@ -17,7 +17,7 @@ export const statusCommand: Command = {
   options: { json: { type: 'boolean' }, runs: { type: 'string' } },
   async run({ values }, { config, io }) {
     const log = await openLog(config);
-    const store = await openStore(config);
+    const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
       const topicNames = Object.values(config.topics);

@@ -11,6 +11,10 @@ import type { Command } from '../command.js';
 import { openAnnotator, openLog, openStore } from '../open-services.js';
 import { Progress } from '../progress.js';
 import { serveMetrics } from '../../observability/metrics-server.js';
+import { retryNotice } from '../retry-notice.js';
+import { RetryAborted, retryBatch } from '../../log/retry-batch.js';
+import { LitmineError } from '../../errors.js';
+import type { SearchStore } from '../../store/store.js';
 import { runAnnotate } from '../../../topologies/annotate.js';
 import { runIndex } from '../../../topologies/index-topology.js';
 import { topicSpecs } from '../../../topologies/topics.js';
@@ -39,8 +43,17 @@ export const workerCommand: Command = {
     const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort);
     if (metrics) io.err(`worker ${workerId}: metrics at http://127.0.0.1:${metrics.port}/metrics`);
     const log = await openLog(config);
+    const notice = retryNotice(io, `worker ${workerId} ${stage}`);
+    // A worker started while its log or store is down waits for them (visibly) instead of exiting.
+    const untilAvailable = <T>(fn: () => Promise<T>) =>
+      retryBatch(fn, { signal, retry: { maxMs: 15_000 }, onRetry: notice.onRetry }).catch((err: unknown) => {
+        if (err instanceof RetryAborted)
+          throw new LitmineError('LITMINE_INTERRUPTED', `worker ${workerId}: stopped while waiting`, { cause: err.lastError });
+        throw err;
+      });
     try {
-      await log.ensureTopics(topicSpecs(config));
+      await untilAvailable(() => log.ensureTopics(topicSpecs(config)));
+      notice.recovered();
       io.err(`worker ${workerId}: ${stage} on the ${config.log.kind} log${untilIdle ? ' (until idle)' : ' (until SIGTERM)'}`);
       if (stage === 'annotate') {
         const annotator = await openAnnotator(config, context.installDir, io.err);
@@ -54,17 +67,30 @@ export const workerCommand: Command = {
             signal,
             workerId,
             maxBatchSize,
-            onBatch: (s) => progress.tick(s.articles),
+            onRetry: notice.onRetry,
+            onBatch: (s) => {
+              notice.recovered();
+              progress.tick(s.articles);
+            },
           });
           progress.done(`${result.batches} batches, ${result.produced} records produced`);
         } finally {
           await annotator.close();
         }
       } else {
-        const store = await openStore(config);
+        const store: SearchStore = await untilAvailable(async () => {
+          const opened = await openStore(config);
+          try {
+            await opened.init();
+          } catch (err) {
+            await opened.close();
+            throw err;
+          }
+          return opened;
+        });
+        notice.recovered();
         const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
         try {
-          await store.init();
           const result = await runIndex({
             log,
             store,
@@ -73,7 +99,11 @@ export const workerCommand: Command = {
             signal,
             workerId,
             maxBatchSize,
-            onBatch: (s) => progress.tick(s.upserts + s.deletes + s.annotations),
+            onRetry: notice.onRetry,
+            onBatch: (s) => {
+              notice.recovered();
+              progress.tick(s.upserts + s.deletes + s.annotations);
+            },
           });
           progress.done(`${result.batches} batches`);
         } finally {
