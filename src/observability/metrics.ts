@@ -7,7 +7,7 @@
  *   stageMetrics.recordsIn.inc({ stage: 'annotate' }, batch.length);
  *   const end = stageMetrics.modelSeconds.startTimer({ stage: 'annotate' }); …; end();
  */
-import { Counter, Histogram, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 /** Returns the metric already registered under the name (a module loaded twice must not register twice). */
 function once<M>(name: string, make: () => M): M {
@@ -82,6 +82,25 @@ export const stageMetrics = {
         help: 'Time of one store write (apply) per batch, by stage',
         labelNames: ['stage'],
         buckets: SECONDS_BUCKETS,
+      }),
+  ),
+  // Outages a worker or run rides out (log or store down): visible while they last, not only in logs.
+  retries: once(
+    'litmine_retries_total',
+    () =>
+      new Counter({
+        name: 'litmine_retries_total',
+        help: 'Retriable failures waited out (log or store unavailable), by component and error code',
+        labelNames: ['component', 'code'],
+      }),
+  ),
+  waitingSeconds: once(
+    'litmine_waiting_seconds',
+    () =>
+      new Gauge({
+        name: 'litmine_waiting_seconds',
+        help: 'Seconds the component has been waiting for its log or store (0 when it is not waiting)',
+        labelNames: ['component'],
       }),
   ),
 };
