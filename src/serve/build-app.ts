@@ -18,6 +18,7 @@ import { withTimeout } from './query-timeout.js';
 import type { RouteContext, ServeLimits } from './route-context.js';
 import { articleRoutes } from './routes/article-routes.js';
 import { entityRoutes } from './routes/entity-routes.js';
+import { exportRoutes } from './routes/export-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { relationRoutes } from './routes/relation-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   articleRoutes(app, ctx);
   entityRoutes(app, ctx);
   relationRoutes(app, ctx);
+  exportRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await installStaticPage(app);
   await app.ready();

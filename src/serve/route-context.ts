@@ -16,6 +16,8 @@ export interface RouteContext {
   store: SearchStore;
   limits: ServeLimits;
   run<T>(what: string, work: Promise<T>): Promise<T>;
+  /** The dictionary's preferred name for a normalized entity key ("Chemical:MESH:D002945"), when one is loaded. */
+  preferredName?: (key: string) => string | undefined;
 }
 
 /** Entity types as the models name them (Chemical, Disease, CellLine). */
