@@ -12,6 +12,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SearchStore } from '../store/store.js';
+import type { DictionaryNames } from './dictionary-names.js';
 import { errorBody, errorSchema, installErrorHandlers } from './http-errors.js';
 import { installMetrics } from './metrics.js';
 import { withTimeout } from './query-timeout.js';
@@ -26,6 +27,8 @@ import { installStaticPage } from './static-page.js';
 
 export interface BuildAppOptions {
   store: SearchStore;
+  /** The normalization dictionary's names: preferred names, and autocomplete by name or synonym. */
+  names?: DictionaryNames;
   limits?: Partial<ServeLimits>;
   /** When set, /api/* and /metrics need it in the `x-api-key` header. */
   apiKey?: string;
@@ -84,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const ctx: RouteContext = {
     store: options.store,
+    names: options.names,
     limits,
     run: (what, work) => withTimeout(work, limits.queryTimeoutMs, what),
   };

@@ -260,7 +260,8 @@ function entityCombobox({ id, label, value, placeholder, onPick }) {
       el: h(
         'li',
         { id: `${id}-opt-${i}`, role: 'option', 'aria-selected': 'false', onmousedown: (ev) => ev.preventDefault(), onclick: () => pick(i) },
-        h('span', { class: typeClass(s.type) }, s.text),
+        h('span', { class: typeClass(s.type) }, s.name ?? s.text),
+        s.matched && s.matched !== s.name ? h('span', { class: 'muted' }, ` (${s.matched})`) : null,
         h('span', { class: 'muted' }, `${s.type} · ${s.documents} article${s.documents === 1 ? '' : 's'}`),
       ),
     }));

@@ -65,7 +65,7 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
         Promise.all(
           ids.map(async (id) => {
             const [article, annotations] = await Promise.all([store.getArticle(id), store.articleAnnotations(id)]);
-            return article ? { article, annotation: storeAnnotation(annotations, ctx.preferredName) } : null;
+            return article ? { article, annotation: storeAnnotation(annotations, (key) => ctx.names?.preferredName(key)) } : null;
           }),
         ),
       );
