@@ -239,6 +239,22 @@ export function apiSuite(name: string, open: () => Promise<OpenedStore>, options
     }
   });
 
+  test(title('the section filter keeps sentences of structured-abstract sections, on articles and sentences'), async (t) => {
+    const r = await get(t, '/api/search?q=&target=sentences&section=conclusions&limit=100');
+    t.is(r.status, 200);
+    t.true(r.body.total > 0 && r.body.total <= 100, `${r.body.total} sentences`);
+    for (const hit of r.body.hits as { documentId: string; sentence: { passageId: string } }[]) {
+      const passage = (await t.context.store.getArticle(hit.documentId))!.passages.find((p) => p.id === hit.sentence.passageId);
+      t.regex(passage?.section ?? '', /^conclusions( > |$)/i, `${hit.documentId} ${hit.sentence.passageId}`);
+    }
+    const inSection = await total(t, '', '&section=CONCLUSIONS');
+    t.true(inSection > 0 && inSection < (await total(t, '')), `${inSection} articles`);
+    const word = (r.body.hits[0].sentence.text as string).match(/[A-Za-z]{6,}/)![0];
+    t.true((await total(t, word, '&section=CONCLUSIONS')) >= 1, `"${word}" in a conclusion`);
+    t.is(await total(t, '', '&section=No%20such%20section'), 0);
+    for (const bad of ['/api/search?q=x&section=', `/api/search?q=x&section=${'s'.repeat(201)}`]) t.is((await get(t, bad)).status, 400);
+  });
+
   test(title('entity autocomplete and the entity page'), async (t) => {
     const s = await get(t, '/api/entities?prefix=TUM&limit=5');
     t.is(s.status, 200);
