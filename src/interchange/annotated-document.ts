@@ -6,9 +6,16 @@
  *
  *   const doc = biocDocument(article, annotation);  const pt = pubtatorDocument(article, annotation);
  */
-import type { Annotation, Article } from '../records/types.js';
+import type { Article, EntityId, Mention, Relation } from '../records/types.js';
 import type { BioCDocument } from './bioc.js';
 import type { PubtatorDoc } from './pubtator.js';
+
+/** What the writers read of an annotation: a full record from the log, or one rebuilt from a store. */
+export interface AnnotatedParts {
+  modelVersion?: string;
+  mentions: (Pick<Mention, 'id' | 'passageId' | 'start' | 'end' | 'text' | 'type' | 'score'> & { ids?: Pick<EntityId, 'id' | 'name'>[] })[];
+  relations: Pick<Relation, 'type' | 'score' | 'subjectId' | 'objectId'>[];
+}
 
 function passageOffsets(article: Article): number[] {
   const offsets: number[] = [];
@@ -20,14 +27,14 @@ function passageOffsets(article: Article): number[] {
   return offsets;
 }
 
-export function biocDocument(article: Article, annotation: Annotation | undefined): BioCDocument {
+export function biocDocument(article: Article, annotation: AnnotatedParts | undefined): BioCDocument {
   const offsets = passageOffsets(article);
   const index = new Map(article.passages.map((p, i) => [p.id, i]));
   const mentions = annotation?.mentions ?? [];
   const refs = new Map(mentions.map((m, i) => [m.id, String(i + 1)]));
   return {
     id: article.pmid ?? article.pmcid ?? article.id,
-    infons: { 'litmine-id': article.id, ...(annotation ? { 'litmine-model-version': annotation.modelVersion } : {}) },
+    infons: { 'litmine-id': article.id, ...(annotation?.modelVersion ? { 'litmine-model-version': annotation.modelVersion } : {}) },
     passages: article.passages.map((p, i) => ({
       offset: offsets[i]!,
       infons: { type: p.kind, 'litmine-passage': p.id, ...(p.section ? { section: p.section } : {}) },
@@ -60,7 +67,7 @@ export function biocDocument(article: Article, annotation: Annotation | undefine
   };
 }
 
-export function pubtatorDocument(article: Article, annotation: Annotation | undefined): PubtatorDoc {
+export function pubtatorDocument(article: Article, annotation: AnnotatedParts | undefined): PubtatorDoc {
   const offsets = passageOffsets(article);
   const index = new Map(article.passages.map((p, i) => [p.id, i]));
   const [first, ...rest] = article.passages;

@@ -12,12 +12,14 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SearchStore } from '../store/store.js';
+import type { DictionaryNames } from './dictionary-names.js';
 import { errorBody, errorSchema, installErrorHandlers } from './http-errors.js';
 import { installMetrics } from './metrics.js';
 import { withTimeout } from './query-timeout.js';
 import type { RouteContext, ServeLimits } from './route-context.js';
 import { articleRoutes } from './routes/article-routes.js';
 import { entityRoutes } from './routes/entity-routes.js';
+import { exportRoutes } from './routes/export-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { relationRoutes } from './routes/relation-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
@@ -25,6 +27,8 @@ import { installStaticPage } from './static-page.js';
 
 export interface BuildAppOptions {
   store: SearchStore;
+  /** The normalization dictionary's names: preferred names, and autocomplete by name or synonym. */
+  names?: DictionaryNames;
   limits?: Partial<ServeLimits>;
   /** When set, /api/* and /metrics need it in the `x-api-key` header. */
   apiKey?: string;
@@ -83,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const ctx: RouteContext = {
     store: options.store,
+    names: options.names,
     limits,
     run: (what, work) => withTimeout(work, limits.queryTimeoutMs, what),
   };
@@ -91,6 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   articleRoutes(app, ctx);
   entityRoutes(app, ctx);
   relationRoutes(app, ctx);
+  exportRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await installStaticPage(app);
   await app.ready();

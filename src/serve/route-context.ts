@@ -5,6 +5,7 @@
  *   app.get('/api/x', { schema }, async (req) => ctx.run('x', ctx.store.search(q)));
  */
 import type { SearchStore } from '../store/store.js';
+import type { DictionaryNames } from './dictionary-names.js';
 
 export interface ServeLimits {
   queryTimeoutMs: number;
@@ -16,6 +17,8 @@ export interface RouteContext {
   store: SearchStore;
   limits: ServeLimits;
   run<T>(what: string, work: Promise<T>): Promise<T>;
+  /** The normalization dictionary's names, when one is loaded: preferred names and name/synonym autocomplete. */
+  names?: DictionaryNames;
 }
 
 /** Entity types as the models name them (Chemical, Disease, CellLine). */

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, SniffingTransport, type estypes } from '@elastic/elasticsearch';
+import { passageSections, sectionQuery } from './elasticsearch-sections.js';
 
 type ClientOptions = ConstructorParameters<typeof Client>[0];
 import { LitmineError } from '../errors.js';
@@ -331,6 +332,23 @@ export class ElasticsearchStore implements SearchStore {
       opsWritten.push(op);
     }
 
+    // Sentences carry their passage's section (the section filter): from the article written in
+    // this batch, else from the stored one; an article arriving after its annotation updates them.
+    const storedSections = await this.#storedSections(
+      [...pendingAnnotations.keys()].filter((id) => !pendingArticles.has(id) && states.get(id)!.article),
+    );
+    for (const [docId, list] of pendingAnnotations) {
+      const pending = pendingArticles.get(docId);
+      const sections = pending ? passageSections(pending.article) : storedSections.get(docId);
+      if (sections?.size) withSections(list, sections);
+    }
+    const lateSections = new Map<string, Map<string, string>>();
+    for (const [docId, { article }] of pendingArticles) {
+      const sections = passageSections(article);
+      if (sections.size && !pendingAnnotations.has(docId) && states.get(docId)!.annotationVersion !== null)
+        lateSections.set(docId, sections);
+    }
+
     // Old annotation documents go first (by query, after a refresh so that it sees them); the
     // new ones are written after, so a replay never deletes what it has just written.
     if (cleanupAll.size || cleanupExceptTag.size) await this.#cleanup(cleanupAll, cleanupExceptTag);
@@ -342,6 +360,7 @@ export class ElasticsearchStore implements SearchStore {
     for (const list of pendingAnnotations.values()) docs.push(...list);
     for (const [id, op] of touched) docs.push({ kind: 'state', id, body: states.get(id) as unknown as Json, op });
 
+    if (lateSections.size) docs.push(...(await this.#sectionUpdates(lateSections, touched)));
     const failures = await this.#bulk(docs);
     for (const op of opsWritten) {
       const reason = failures.get(op);
@@ -351,6 +370,38 @@ export class ElasticsearchStore implements SearchStore {
     result.applied += ignored;
     result.ignored = ignored;
     return result;
+  }
+
+  /** Passage sections of stored articles (those with any), by document id. */
+  async #storedSections(docIds: string[]): Promise<Map<string, Map<string, string>>> {
+    const out = new Map<string, Map<string, string>>();
+    if (!docIds.length) return out;
+    const res = await this.#call('read article sections', () =>
+      this.client.mget<{ article: Article }>({ index: this.#names.articles, ids: docIds, _source_includes: ['article.passages'] }),
+    );
+    for (const d of res.docs) if ('found' in d && d.found && d._source?.article) out.set(d._id, passageSections(d._source.article));
+    return out;
+  }
+
+  /** Updates giving stored sentences the sections of their article, arrived after its annotation (one search per batch). */
+  async #sectionUpdates(byDocument: Map<string, Map<string, string>>, touched: Map<string, StoreOp>): Promise<PendingDoc[]> {
+    await this.#call('refresh sentences', () => this.client.indices.refresh({ index: this.#names.sentences }));
+    const res = await this.#call('read sentence sections', () =>
+      this.client.search<{ documentId: string; passageId: string; section?: string }>({
+        index: this.#names.sentences,
+        query: { terms: { documentId: [...byDocument.keys()] } },
+        size: MAX_IDS,
+        _source: ['documentId', 'passageId', 'section'],
+      }),
+    );
+    const out: PendingDoc[] = [];
+    for (const h of res.hits.hits) {
+      const src = h._source!;
+      const section = byDocument.get(src.documentId)?.get(src.passageId);
+      if (section && section !== src.section)
+        out.push({ kind: 'sentences', id: h._id!, update: { section }, op: touched.get(src.documentId)! });
+    }
+    return out;
   }
 
   async #readStates(docIds: string[]): Promise<Map<string, StateDoc>> {
@@ -479,7 +530,14 @@ export class ElasticsearchStore implements SearchStore {
     if (matchesNothing(query.text)) return { total: 0, hits: [] };
     const phrases = searchPhrases(query.text ?? '');
     const filters = articleFilters(query.filters ?? {});
-    if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(phrases, filters, limit, from);
+    const section = query.filters?.section;
+    if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(phrases, filters, limit, from, section);
+    if (section) {
+      // Articles with a sentence of the section that matches the text on its own (bounded by MAX_IDS).
+      const ids = await this.#sentenceDocuments(phrases, section);
+      if (!ids.length) return { total: 0, hits: [] };
+      filters.push({ terms: { documentId: ids } });
+    }
     const must: estypes.QueryDslQueryContainer[] = phrases.map((p) => ({
       multi_match: { query: p, type: 'phrase', fields: ['title^3', 'abstract^2', 'body'] },
     }));
@@ -523,8 +581,14 @@ export class ElasticsearchStore implements SearchStore {
     };
   }
 
-  async #searchSentences(phrases: string[], filters: estypes.QueryDslQueryContainer[], limit: number, from: number): Promise<SearchResult> {
-    const filter: estypes.QueryDslQueryContainer[] = [];
+  async #searchSentences(
+    phrases: string[],
+    filters: estypes.QueryDslQueryContainer[],
+    limit: number,
+    from: number,
+    section?: string,
+  ): Promise<SearchResult> {
+    const filter: estypes.QueryDslQueryContainer[] = section ? [sectionQuery(section)] : [];
     if (filters.length) {
       // Article-level filters: the candidate articles (matching the text too, since a sentence
       // match implies an article match), then sentences of those articles. Bounded by MAX_IDS.
@@ -558,6 +622,20 @@ export class ElasticsearchStore implements SearchStore {
         };
       }),
     };
+  }
+
+  /** Documents with a sentence of `section` matching every phrase. */
+  async #sentenceDocuments(phrases: string[], section: string): Promise<string[]> {
+    const res = await this.#call('find sentences of a section', () =>
+      this.client.search({
+        index: this.#names.sentences,
+        size: 0,
+        query: { bool: { filter: [...phrases.map((p) => ({ match_phrase: { text: p } })), sectionQuery(section)] } },
+        aggs: { documents: { terms: { field: 'documentId', size: MAX_IDS } } },
+      }),
+    );
+    const agg = res.aggregations?.documents as estypes.AggregationsStringTermsAggregate | undefined;
+    return ((agg?.buckets ?? []) as estypes.AggregationsStringTermsBucket[]).map((b) => String(b.key));
   }
 
   async #articleIds(phrases: string[], filters: estypes.QueryDslQueryContainer[]): Promise<string[]> {
@@ -910,6 +988,14 @@ function entitiesOf(annotation: Annotation): StateDoc['entities'] {
     types: uniq(annotation.mentions.map((m) => m.type)),
     texts: uniq(annotation.mentions.map((m) => normText(m.text))),
   };
+}
+
+function withSections(docs: PendingDoc[], sections: Map<string, string>): void {
+  for (const d of docs) {
+    if (d.kind !== 'sentences' || !d.body) continue;
+    const section = sections.get((d.body as { passageId: string }).passageId);
+    if (section) d.body = { ...(d.body as object), section } as Json;
+  }
 }
 
 /** Identifies one annotation's documents, so a replacement can delete the others by query. */

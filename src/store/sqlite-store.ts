@@ -322,7 +322,21 @@ export class SqliteStore implements SearchStore {
     if (matchesNothing(query.text)) return { total: 0, hits: [] };
     const match = ftsAll(searchPhrases(query.text ?? ''));
     const filters = this.#filters(query.filters ?? {}, 'a');
-    if ((query.target ?? 'articles') === 'sentences') return this.#searchSentences(match, filters, limit, offset);
+    const section = query.filters?.section;
+    if ((query.target ?? 'articles') === 'sentences')
+      return this.#searchSentences(match, filters, limit, offset, section ? sectionClause(section, 's') : undefined);
+    if (section) {
+      // Articles with a sentence of the section that matches the text on its own.
+      const inSection = sectionClause(section, 's2');
+      filters.push(
+        match
+          ? {
+              sql: `EXISTS (SELECT 1 FROM sentences_fts JOIN sentences s2 ON s2.rid = sentences_fts.rowid WHERE sentences_fts MATCH ? AND s2.document = a.id AND ${inSection.sql})`,
+              params: [match, ...inSection.params],
+            }
+          : { sql: `EXISTS (SELECT 1 FROM sentences s2 WHERE s2.document = a.id AND ${inSection.sql})`, params: inSection.params },
+      );
+    }
 
     if (!match) {
       // Filters only: newest first.
@@ -361,11 +375,15 @@ export class SqliteStore implements SearchStore {
     return { total, hits: rows.map((r) => articleHit(r, r.score, marks.get(r.rid) ?? [])) };
   }
 
-  #searchSentences(match: string | null, articleFilters: Clause[], limit: number, offset: number): SearchResult {
+  #searchSentences(match: string | null, articleFilters: Clause[], limit: number, offset: number, section?: Clause): SearchResult {
     // Article-level filters need the article; without filters a sentence whose article has not
     // arrived yet is still found (LEFT JOIN), as in Elasticsearch.
     const join = articleFilters.length ? 'JOIN' : 'LEFT JOIN';
-    const clauses = [...(match ? [{ sql: 'sentences_fts MATCH ?', params: [match] }] : []), ...articleFilters];
+    const clauses = [
+      ...(match ? [{ sql: 'sentences_fts MATCH ?', params: [match] }] : []),
+      ...articleFilters,
+      ...(section ? [section] : []),
+    ];
     const where = clauses.length ? `WHERE ${clauses.map((c) => c.sql).join(' AND ')}` : '';
     const params = clauses.flatMap((c) => c.params);
     const from = `FROM sentences_fts JOIN sentences s ON s.rid = sentences_fts.rowid ${join} articles a ON a.id = s.document`;
@@ -671,5 +689,14 @@ function articleHit(r: ArticleRow, score: number, highlights: string[]): SearchH
     ...(r.published ? { published: r.published } : {}),
     score,
     highlights,
+  };
+}
+
+/** A sentence row's section is `section` or a path under it ("Results" takes "Results > Localization"), case-insensitively. */
+function sectionClause(section: string, s: string): Clause {
+  const label = section.trim().toLowerCase();
+  return {
+    sql: `(lower(${s}.section) = ? OR substr(lower(${s}.section), 1, ?) = ?)`,
+    params: [label, label.length + 3, `${label} > `],
   };
 }

@@ -35,6 +35,12 @@ export interface SearchFilters {
   entityType?: string;
   /** Only articles mentioning this entity (key "Disease:breast cancer", or text). */
   entity?: string;
+  /**
+   * Only matches in passages of this section: the section path or structured-abstract label
+   * ("Methods", "Results > Localization", "CONCLUSIONS"), case-insensitively, or a path under it.
+   * Sentence hits are sentences of such passages; article hits have such a sentence matching the text.
+   */
+  section?: string;
 }
 
 export interface SearchQuery {

@@ -7,6 +7,7 @@
  */
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/serve/build-app.js';
@@ -49,7 +50,7 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
 
   /** A fresh page that records console errors and page errors; the test fails on any. */
   const withPage = async (t: ExecutionContext<Context>, body: (page: Page) => Promise<void>) => {
-    const page = await t.context.browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const page = await t.context.browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     const problems: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
@@ -97,6 +98,11 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
       t.true((await page.locator('ol.relations li').count()) > 0, 'relations listed');
       t.true(((await page.locator('ol.relations li .evidence-sentence').first().textContent()) ?? '').length > 10, 'with their sentence');
       await shot(page, '3-article');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export button[data-format="pubtator"]').click()]);
+      const exported = readFileSync((await download.path())!, 'utf8');
+      t.regex(download.suggestedFilename(), /^pmid_\d+\.txt$/);
+      t.regex(exported, /^\d+\|t\|/, 'the PubTator download starts with the title line');
+      t.regex(exported, /\tChemical\t?/);
 
       await chem.click();
       await page.getByRole('heading', { name: 'Top relations' }).waitFor();

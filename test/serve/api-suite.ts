@@ -173,6 +173,88 @@ export function apiSuite(name: string, open: () => Promise<OpenedStore>, options
     t.deepEqual(none.body, { error: { code: 'LITMINE_NOT_FOUND', message: 'no article pmid:1' } });
   });
 
+  test(title('export: BioC JSON, BioC XML and PubTator of listed ids or a search, with exact annotation offsets'), async (t) => {
+    const hits = (await get(t, '/api/search?q=tumors&limit=2')).body.hits.map((h: { documentId: string }) => h.documentId);
+    const ids = [...hits, HOSTILE.id].join(',');
+    const json = await get(t, `/api/export?format=biocjson&ids=${encodeURIComponent(ids)}`);
+    t.is(json.status, 200);
+    t.regex(String(json.headers['content-type']), /^application\/json/);
+    const documents = json.body.documents as {
+      infons: Record<string, string>;
+      passages: { offset: number; text: string; annotations: { text: string; locations: { offset: number; length: number }[] }[] }[];
+    }[];
+    t.deepEqual(
+      documents.map((d) => d.infons['litmine-id']),
+      ids.split(','),
+    );
+    let annotations = 0;
+    for (const d of documents)
+      for (const p of d.passages)
+        for (const a of p.annotations) {
+          const at = a.locations[0]!.offset - p.offset;
+          t.is(p.text.slice(at, at + a.locations[0]!.length), a.text);
+          annotations++;
+        }
+    const stored = await Promise.all(ids.split(',').map((id) => t.context.store.articleAnnotations(id)));
+    t.is(
+      annotations,
+      stored.reduce((n, a) => n + a.mentions.length, 0),
+      'every stored mention is exported',
+    );
+
+    const xml = await get(t, `/api/export?format=biocxml&ids=${HOSTILE.id}`);
+    t.is(xml.status, 200);
+    t.regex(String(xml.headers['content-type']), /^application\/xml/);
+    t.regex(xml.body, /^<\?xml/);
+    t.false(xml.body.includes('<script>'), 'markup in the text is escaped');
+    t.true(xml.body.includes('&lt;script&gt;'));
+
+    const pt = await get(t, `/api/export?format=pubtator&ids=${HOSTILE.id}`);
+    t.regex(String(pt.headers['content-type']), /^text\/plain/);
+    t.true(pt.body.startsWith(`99000001|t|${HOSTILE_TITLE}\n`));
+    t.regex(pt.body, /\n99000001\t\d+\t\d+\tCisplatin\tChemical/);
+
+    const byQuery = await get(t, '/api/export?format=biocjson&q=cisplatin&limit=5');
+    const found = (await get(t, '/api/search?q=cisplatin&limit=5')).body.hits.map((h: { documentId: string }) => h.documentId);
+    t.deepEqual(
+      byQuery.body.documents.map((d: { infons: Record<string, string> }) => d.infons['litmine-id']),
+      found,
+    );
+
+    const partly = await get(t, `/api/export?format=pubtator&ids=${HOSTILE.id},pmid:1`);
+    t.is(partly.status, 200);
+    t.is(partly.headers['x-litmine-not-found'], 'pmid:1');
+    t.is((await get(t, '/api/export?format=pubtator&ids=pmid:1')).status, 404);
+    for (const bad of [
+      '/api/export?format=csv&ids=pmid:1',
+      '/api/export?ids=pmid:1',
+      '/api/export?format=pubtator',
+      `/api/export?format=pubtator&ids=${Array.from({ length: 101 }, (_, i) => `pmid:${i + 1}`).join(',')}`,
+      '/api/export?format=pubtator&ids=pmid:1,,pmid:2',
+      `/api/export?format=pubtator&q=${'x'.repeat(501)}`,
+    ]) {
+      const r = await get(t, bad);
+      t.is(r.status, 400, bad.slice(0, 80));
+      t.is(r.body.error.code, 'LITMINE_HTTP_BAD_REQUEST');
+    }
+  });
+
+  test(title('the section filter keeps sentences of structured-abstract sections, on articles and sentences'), async (t) => {
+    const r = await get(t, '/api/search?q=&target=sentences&section=conclusions&limit=100');
+    t.is(r.status, 200);
+    t.true(r.body.total > 0 && r.body.total <= 100, `${r.body.total} sentences`);
+    for (const hit of r.body.hits as { documentId: string; sentence: { passageId: string } }[]) {
+      const passage = (await t.context.store.getArticle(hit.documentId))!.passages.find((p) => p.id === hit.sentence.passageId);
+      t.regex(passage?.section ?? '', /^conclusions( > |$)/i, `${hit.documentId} ${hit.sentence.passageId}`);
+    }
+    const inSection = await total(t, '', '&section=CONCLUSIONS');
+    t.true(inSection > 0 && inSection < (await total(t, '')), `${inSection} articles`);
+    const word = (r.body.hits[0].sentence.text as string).match(/[A-Za-z]{6,}/)![0];
+    t.true((await total(t, word, '&section=CONCLUSIONS')) >= 1, `"${word}" in a conclusion`);
+    t.is(await total(t, '', '&section=No%20such%20section'), 0);
+    for (const bad of ['/api/search?q=x&section=', `/api/search?q=x&section=${'s'.repeat(201)}`]) t.is((await get(t, bad)).status, 400);
+  });
+
   test(title('entity autocomplete and the entity page'), async (t) => {
     const s = await get(t, '/api/entities?prefix=TUM&limit=5');
     t.is(s.status, 200);
@@ -262,11 +344,14 @@ export function apiSuite(name: string, open: () => Promise<OpenedStore>, options
       '/api/relations',
       '/api/facets',
       '/api/ask',
+      '/api/export',
       '/healthz',
       '/readyz',
     ]) {
       t.truthy(doc.paths[path]?.get, `OpenAPI has GET ${path}`);
     }
+    const exportQuery = doc.paths['/api/export'].get.parameters.find((p: { name: string }) => p.name === 'format');
+    t.deepEqual(exportQuery.schema.enum, ['biocjson', 'biocxml', 'pubtator']);
     const limit = doc.paths['/api/search'].get.parameters.find((p: { name: string }) => p.name === 'limit');
     t.is(limit.schema.maximum, 100);
 

@@ -267,6 +267,44 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
     })();
   });
 
+  it(title('the section filter keeps matches in passages of a section or under it, whichever arrives first'), async (t) => {
+    await withStore(async (store) => {
+      await loaded(store);
+      const sentences = async (section: string, text = 'pannexin1') =>
+        (await store.search({ text, target: 'sentences', filters: { section } })).hits.map((h) => h.sentence!.text);
+      const inResults = ['In neurons, pannexin1 localizes to the postsynaptic density.'];
+      t.deepEqual(await sentences('Results'), inResults, 'a path under the section');
+      t.deepEqual(await sentences('results > localization'), inResults, 'the full path, any case');
+      t.deepEqual(await sentences('Localization'), [], 'not a later part of the path');
+      t.deepEqual(await sentences('Res'), [], 'not a prefix of a name');
+      t.is((await store.search({ text: 'pannexin1', target: 'sentences' })).total, 3, 'without it, abstracts too');
+      const articles = async (section: string, text: string) =>
+        (await store.search({ text, filters: { section } })).hits.map((h) => h.documentId);
+      t.deepEqual(await articles('Results', 'pannexin1'), [DOC_C.id]);
+      t.deepEqual(await articles('Results', 'channels'), [], 'the text must match in the section, not elsewhere in the article');
+      t.deepEqual(await articles('Results', ''), [DOC_C.id], 'no text: articles with such a section');
+
+      // The annotation first, its article (which holds the sections) after.
+      const late = doc({
+        id: 'pmid:1100',
+        title: 'Late sections',
+        published: '2022',
+        abstract: [{ text: 'Zebrafish were studied.' }],
+        body: [
+          { section: 'Methods > Imaging', sentences: [{ text: 'Zebrafish larvae were imaged.' }] },
+          { section: 'CONCLUSIONS', sentences: [{ text: 'Zebrafish imaging works.' }] },
+        ],
+      });
+      await loaded(store, [{ op: 'upsertAnnotation', annotation: annotation(late) }]);
+      await loaded(store, [{ op: 'upsertArticle', article: article(late) }]);
+      t.deepEqual(await sentences('methods', 'zebrafish'), ['Zebrafish larvae were imaged.']);
+      t.deepEqual(await sentences('Conclusions', 'zebrafish'), ['Zebrafish imaging works.']);
+      // And a new annotation of the stored article takes the sections from it.
+      await loaded(store, [{ op: 'upsertAnnotation', annotation: annotation(late, 'mv-test-0002') }]);
+      t.deepEqual(await sentences('methods', 'zebrafish'), ['Zebrafish larvae were imaged.']);
+    })();
+  });
+
   it(title('sentence search returns the sentence with offsets and highlights, and honours filters'), async (t) => {
     await withStore(async (store) => {
       await loaded(store);

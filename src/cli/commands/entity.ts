@@ -6,7 +6,9 @@
  *   litmine entity MESH:D002945      litmine entity cisplatin --json
  */
 import { LitmineError } from '../../errors.js';
-import type { FacetBucket } from '../../store/store.js';
+import { entityKey } from '../../records/ids.js';
+import type { EntitySummary } from '../../store/entity-reads.js';
+import type { FacetBucket, SearchStore } from '../../store/store.js';
 import { typeNames } from '../../vocab/vocab-concept.js';
 import type { Command } from '../command.js';
 import { openNormalizer } from '../open-normalizer.js';
@@ -14,8 +16,6 @@ import { openStore } from '../open-services.js';
 import { resolveEntity } from '../resolve-entity.js';
 
 const CO_MENTION_TYPES = ['Disease', 'Chemical', 'Gene', 'Species', 'CellLine', 'CellType'];
-/** Facets are capped at 1000 buckets by both stores: counts are exact for any entity among its type's top 1000. */
-const COUNT_WINDOW = 1000;
 
 export const entityCommand: Command = {
   name: 'entity',
@@ -32,19 +32,25 @@ export const entityCommand: Command = {
     const id = key?.replace(/^[^:]+:/, '');
     const concept = id ? normalizer?.dict.conceptById(id) : undefined;
     normalizer?.dict.close();
-    const type = key?.split(':')[0] ?? resolved.ref.type;
     const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
-      const own = type ? await store.facets({ type, limit: COUNT_WINDOW }) : [];
-      const self = own.find((b) => b.key === key);
-      const coMentioned: FacetBucket[] = [];
-      for (const t of CO_MENTION_TYPES) coMentioned.push(...(await store.facets({ type: t, entity: resolved.ref, limit })));
-      coMentioned.sort((a, b) => b.documents - a.documents || b.mentions - a.mentions);
-      const relations = await store.relations({ entity: resolved.ref, limit, evidencePerRelation: 1 });
+      // Exact counts from the store's entity read; a text reference is tried as each type's text key.
+      const self = key ? await store.entity(key) : await textEntity(store, input, resolved.ref.type);
+      const type = self?.type ?? key?.split(':')[0] ?? resolved.ref.type;
+      const ref = self ? { key: self.key } : resolved.ref;
+      let coMentioned: FacetBucket[];
+      if (self) coMentioned = await store.coMentioned({ key: self.key, limit: limit * 2 });
+      else {
+        // No stored entity under a key: articles matching the text, by facets.
+        coMentioned = [];
+        for (const t of CO_MENTION_TYPES) coMentioned.push(...(await store.facets({ type: t, entity: ref, limit })));
+        coMentioned.sort((a, b) => b.documents - a.documents || b.mentions - a.mentions);
+      }
+      const relations = await store.relations({ entity: ref, limit, evidencePerRelation: 1 });
       const result = {
         input,
-        key: key ?? null,
+        key: self?.key ?? key ?? null,
         id: concept?.id ?? (id && /^[A-Za-z]+:/.test(id) ? id : null),
         name: concept?.name ?? resolved.name ?? null,
         type: type ?? null,
@@ -72,7 +78,7 @@ export const entityCommand: Command = {
         }
       }
       io.err(
-        `entity: "${input}" → ${key ?? 'no normalized key (text match)'}; ${result.mentions} mentions, ${result.coMentioned.length} co-mentioned, ${result.relations.length} relation group(s)`,
+        `entity: "${input}" → ${result.key ?? 'no stored entity (text match)'}; ${result.mentions} mentions, ${result.coMentioned.length} co-mentioned, ${result.relations.length} relation group(s)`,
       );
       return 0;
     } finally {
@@ -80,3 +86,9 @@ export const entityCommand: Command = {
     }
   },
 };
+
+/** The stored entity with this text key (of the given type, or the type with most documents). */
+async function textEntity(store: SearchStore, text: string, type: string | undefined): Promise<EntitySummary | null> {
+  const found = await Promise.all((type ? [type] : CO_MENTION_TYPES).map((t) => store.entity(entityKey(t, text))));
+  return found.reduce<EntitySummary | null>((best, e) => (e && (!best || e.documents > best.documents) ? e : best), null);
+}

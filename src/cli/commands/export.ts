@@ -8,16 +8,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { LitmineError } from '../../errors.js';
-import { biocDocument, pubtatorDocument } from '../../interchange/annotated-document.js';
-import type { BioCCollection } from '../../interchange/bioc.js';
-import { writeBiocJson } from '../../interchange/bioc-json.js';
-import { writeBiocXml } from '../../interchange/bioc-xml.js';
-import { writePubtatorDocument } from '../../interchange/pubtator.js';
+import { EXPORT_FORMATS as FORMATS, writeExport } from '../../interchange/export-documents.js';
 import type { Annotation, Article } from '../../records/types.js';
 import type { Command } from '../command.js';
 import { openLog, openStore } from '../open-services.js';
-
-const FORMATS = ['biocjson', 'biocxml', 'pubtator'] as const;
 
 function latest<T>(messages: { key: string | null; value: Buffer | null }[]): Map<string, T> {
   const out = new Map<string, T>();
@@ -74,21 +68,9 @@ export const exportCommand: Command = {
     const ids = (wanted ?? [...articles.keys()]).filter((id, i, all) => all.indexOf(id) === i).slice(0, limit);
     const missing = ids.filter((id) => !articles.has(id));
     const docs = ids.filter((id) => articles.has(id)).map((id) => ({ article: articles.get(id)!, annotation: annotations.get(id) }));
-    let text: string;
-    if (format === 'pubtator') text = docs.map((d) => writePubtatorDocument(pubtatorDocument(d.article, d.annotation))).join('\n');
-    else {
-      const collection: BioCCollection = {
-        source: 'litmine',
-        date: new Date().toISOString().slice(0, 10),
-        key: 'litmine.key',
-        infons: {},
-        documents: docs.map((d) => biocDocument(d.article, d.annotation)),
-      };
-      text = format === 'biocjson' ? writeBiocJson(collection) : writeBiocXml(collection);
-    }
+    const { text, annotations: mentions } = writeExport(format, docs);
     if (values.out) writeFileSync(values.out as string, text);
     else io.out(text.replace(/\n$/, ''));
-    const mentions = docs.reduce((n, d) => n + (d.annotation?.mentions.length ?? 0), 0);
     io.err(
       `export: ${docs.length} document(s), ${mentions} annotation(s) as ${format}${values.out ? ` → ${values.out}` : ''}${missing.length > 0 ? `; not found: ${missing.join(', ')}` : ''}`,
     );

@@ -12,7 +12,7 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'full-text search of the indexed articles or sentences, with highlights and filters',
   usage:
-    'litmine search [--] <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--limit N] [--json]',
+    'litmine search [--] <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--section S] [--limit N] [--json]',
   options: {
     sentences: { type: 'boolean' },
     journal: { type: 'string' },
@@ -20,6 +20,7 @@ export const searchCommand: Command = {
     'to-date': { type: 'string' },
     'entity-type': { type: 'string' },
     entity: { type: 'string' },
+    section: { type: 'string' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -40,6 +41,7 @@ export const searchCommand: Command = {
       dateTo,
       entityType: stringFlag(values, 'entity-type'),
       entity: stringFlag(values, 'entity'),
+      section: stringFlag(values, 'section'),
     };
     const store = await openStore(config, { readOnly: true });
     try {

@@ -5,10 +5,14 @@
  *
  *   litmine serve --host 0.0.0.0 --port 8080 --api-key-env LITMINE_SERVE_API_KEY --cors-origin https://lab.example.org
  */
+import { existsSync } from 'node:fs';
 import { LitmineError } from '../../errors.js';
 import { buildApp } from '../../serve/build-app.js';
+import { DictionaryNames } from '../../serve/dictionary-names.js';
 import { requestMetrics } from '../../serve/metrics.js';
+import { Dictionary } from '../../vocab/dictionary.js';
 import type { Command } from '../command.js';
+import { dictionaryPath } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
 
 export const serveCommand: Command = {
@@ -46,8 +50,10 @@ export const serveCommand: Command = {
 
     const store = await openStore(config, { readOnly: true });
     await store.init();
+    const dictionary = existsSync(dictionaryPath(config)) ? Dictionary.open(dictionaryPath(config)) : undefined;
     const app = await buildApp({
       store,
+      names: dictionary ? new DictionaryNames(dictionary) : undefined,
       apiKey,
       corsOrigins: (values['cors-origin'] as string[] | undefined) ?? serve.corsOrigins,
       rateLimit: { max: rateMax, windowMs: serve.rateLimit.windowMs },
@@ -58,6 +64,7 @@ export const serveCommand: Command = {
       const address = await app.listen({ host, port });
       io.err(
         `serve: ${config.store.kind} store, listening on ${address} (page /, API /api, OpenAPI /api/openapi.json, metrics /metrics)` +
+          `; ${dictionary ? `names from ${dictionary.path}` : 'no normalization dictionary (entity names are mention texts)'}` +
           `${apiKey ? '; API key required' : ''}${rateMax ? `; rate limit ${rateMax}/${serve.rateLimit.windowMs / 1000}s` : ''}`,
       );
       await new Promise<void>((resolve) => {
@@ -67,6 +74,7 @@ export const serveCommand: Command = {
     } finally {
       await app.close();
       await store.close();
+      dictionary?.close();
     }
     const answered = (await requestMetrics().requests.get()).values.reduce((n, v) => n + v.value, 0);
     io.err(`serve: stopped after answering ${answered} request${answered === 1 ? '' : 's'}`);

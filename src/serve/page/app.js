@@ -119,6 +119,38 @@ async function api(path, params = {}) {
   return body;
 }
 
+/** Downloads an article's export (through fetch, so the API key goes in its header). */
+async function downloadExport(id, format) {
+  const headers = {};
+  const key = sessionStorage.getItem('litmine-api-key');
+  if (key) headers['x-api-key'] = key;
+  const res = await fetch(`api/export?${new URLSearchParams({ format, ids: id })}`, { headers });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    showError(`${body?.error?.code ?? 'HTTP'}: ${body?.error?.message ?? `HTTP ${res.status}`}`);
+    return;
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: `${id.replace(/[^A-Za-z0-9.-]+/g, '_')}.${format === 'pubtator' ? 'txt' : format === 'biocxml' ? 'xml' : 'json'}` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function exportButtons(id) {
+  const labels = { biocjson: 'BioC JSON', biocxml: 'BioC XML', pubtator: 'PubTator' };
+  return h(
+    'p',
+    { class: 'muted', id: 'export' },
+    'Download: ',
+    Object.entries(labels).flatMap(([format, label], i) => {
+      const button = h('button', { type: 'button', class: 'secondary', 'data-format': format, onclick: () => downloadExport(id, format) }, label);
+      return i ? [' ', button] : [button];
+    }),
+  );
+}
+
 function apiKeyForm(retry) {
   const input = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', required: true });
   return h(
@@ -228,7 +260,8 @@ function entityCombobox({ id, label, value, placeholder, onPick }) {
       el: h(
         'li',
         { id: `${id}-opt-${i}`, role: 'option', 'aria-selected': 'false', onmousedown: (ev) => ev.preventDefault(), onclick: () => pick(i) },
-        h('span', { class: typeClass(s.type) }, s.text),
+        h('span', { class: typeClass(s.type) }, s.name ?? s.text),
+        s.matched && s.matched !== s.name ? h('span', { class: 'muted' }, ` (${s.matched})`) : null,
         h('span', { class: 'muted' }, `${s.type} · ${s.documents} article${s.documents === 1 ? '' : 's'}`),
       ),
     }));
@@ -416,6 +449,7 @@ async function articleView(id) {
       h('h1', { id: 'article-title' }, annotated(title?.text ?? article.title, byPassage.get('title') ?? [])),
       h('p', { class: 'meta' }, meta.join(' · '), pubmed ? ' · ' : '', pubmed),
       h('p', { class: 'muted' }, `${mentions.length} mentions, ${relations.length} relations`),
+      exportButtons(article.id),
       passages,
       h('h2', {}, 'Relations'),
       relationItems.length ? h('ol', { class: 'relations' }, relationItems) : h('p', { class: 'muted' }, 'No relations found in this article.'),

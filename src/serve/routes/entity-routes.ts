@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LitmineError } from '../../errors.js';
+import type { EntitySuggestion } from '../../store/entity-reads.js';
 import { type RouteContext, TYPE_PATTERN, entityTypeParam, errorResponses, limitParam, okResponse } from '../route-context.js';
 
 export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -16,7 +17,8 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/entities',
     {
       schema: {
-        summary: 'Entity autocomplete: entities whose mention text starts with the prefix',
+        summary:
+          'Entity autocomplete: entities whose mention text starts with the prefix, and (with a dictionary) the stored entities with a name or synonym starting with it',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -32,7 +34,7 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request) => {
       const q = request.query;
-      return { suggestions: await ctx.run('suggest entities', store.suggestEntities({ prefix: q.prefix, type: q.type, limit: q.limit })) };
+      return { suggestions: await ctx.run('suggest entities', suggest(ctx, q.prefix, q.type, q.limit)) };
     },
   );
 
@@ -85,7 +87,38 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
         ]),
       );
       if (!entity) throw new LitmineError('LITMINE_NOT_FOUND', `no entity ${key}`);
-      return { entity, relations, coMentioned };
+      const name = ctx.names?.preferredName(key);
+      return { entity: name ? { ...entity, name } : entity, relations, coMentioned };
     },
   );
+}
+
+type Suggestion = EntitySuggestion & { name?: string; matched?: string };
+
+/** The store's mention-text matches, joined by the dictionary's name and synonym matches that the store holds; most articles first. */
+async function suggest(ctx: RouteContext, prefix: string, type: string | undefined, limit: number): Promise<Suggestion[]> {
+  const fromStore = ctx.store.suggestEntities({ prefix, type, limit });
+  const names = ctx.names;
+  if (!names) return fromStore;
+  const byName = names.matches(prefix, type, limit);
+  const [stored, entities] = await Promise.all([fromStore, Promise.all(byName.map((m) => ctx.store.entity(m.key)))]);
+  const out = new Map<string, Suggestion>();
+  for (const s of stored) {
+    const name = names.preferredName(s.key);
+    out.set(s.key, name ? { ...s, name } : s);
+  }
+  byName.forEach((m, i) => {
+    const e = entities[i];
+    if (!e || out.has(m.key)) return;
+    out.set(m.key, {
+      key: m.key,
+      type: m.type,
+      text: e.text,
+      documents: e.documents,
+      mentions: e.mentions,
+      name: m.name,
+      matched: m.matched,
+    });
+  });
+  return [...out.values()].sort((a, b) => b.documents - a.documents || b.mentions - a.mentions).slice(0, limit);
 }

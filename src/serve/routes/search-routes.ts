@@ -19,6 +19,7 @@ interface SearchParams {
   journal?: string;
   type?: string;
   entity?: string;
+  section?: string;
   annotate: boolean;
   limit: number;
   offset: number;
@@ -50,6 +51,12 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
             journal: { type: 'string', maxLength: 200 },
             type: { ...entityTypeParam, description: 'only articles mentioning an entity of this type' },
             entity: { type: 'string', maxLength: 300, description: 'only articles mentioning this entity (key or text)' },
+            section: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'only matches in passages of this section or under it ("Methods", "Results > Localization", "CONCLUSIONS")',
+            },
             annotate: { type: 'boolean', default: false, description: "add each hit's entities and mentions" },
             limit: limitParam(limits.maxPageSize, 10),
             offset: offsetParam,
@@ -70,7 +77,7 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
           target: p.target,
           limit: p.limit,
           offset: p.offset,
-          filters: { dateFrom: p.from, dateTo: p.to, journal: p.journal, entityType: p.type, entity: p.entity },
+          filters: { dateFrom: p.from, dateTo: p.to, journal: p.journal, entityType: p.type, entity: p.entity, section: p.section },
         }),
       );
       if (!p.annotate) return result;
