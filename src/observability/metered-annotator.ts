@@ -10,6 +10,8 @@ import { stageMetrics } from './metrics.js';
 export function meteredAnnotator(annotator: Annotator, stage: string): Annotator {
   return {
     models: annotator.models,
+    // The normalizer rides along: the annotate stage normalizes after the (timed) model calls.
+    ...(annotator.normalizer ? { normalizer: annotator.normalizer } : {}),
     async annotate(sentences) {
       const end = stageMetrics.modelSeconds.startTimer({ stage });
       try {
