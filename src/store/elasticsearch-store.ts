@@ -37,7 +37,7 @@ import type {
   StoreOp,
 } from './store.js';
 import { articleTexts, dateBound, journalKeys, journalName, normKey, normText, pmidOf, publishedDate } from './store-fields.js';
-import { type DocState, decideAnnotation, decideArticle, invalidReason } from './version-rules.js';
+import { type DocState, decideAnnotation, decideArticle, decideDelete, invalidReason } from './version-rules.js';
 
 export interface ElasticsearchStoreOptions {
   node: string;
@@ -312,16 +312,12 @@ export class ElasticsearchStore implements SearchStore {
         if (pending) pending.body = { ...pending.body, ...entityFields(state.entities) };
         else if (state.article) entityUpdates.set(docId, state.entities);
       } else {
-        const stored = state.article;
-        if (stored && op.version !== undefined && op.version < stored.version) {
+        const decision = decideDelete(toDocState(state), op.version);
+        if (decision.kind === 'ignore') {
           ignored++;
           continue;
         }
-        const deletedVersion = op.version ?? stored?.version ?? null;
-        const prev = state.deleted;
-        let version: number | null = deletedVersion;
-        if (prev) version = prev.version === null || deletedVersion === null ? null : Math.max(prev.version, deletedVersion);
-        state.deleted = { version };
+        state.deleted = decision.deleted;
         state.article = null;
         pendingArticles.delete(docId);
         entityUpdates.delete(docId);

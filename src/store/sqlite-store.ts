@@ -31,7 +31,7 @@ import type {
   StoreOp,
 } from './store.js';
 import { articleTexts, dateBound, journalKeys, journalName, normKey, normText, pmidOf, publishedDate } from './store-fields.js';
-import { type DocState, decideAnnotation, decideArticle, invalidReason } from './version-rules.js';
+import { type DocState, decideAnnotation, decideArticle, decideDelete, invalidReason } from './version-rules.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. */
@@ -283,23 +283,22 @@ export class SqliteStore implements SearchStore {
   }
 
   #deleteArticle(documentId: string, version: number | undefined): 'applied' | 'ignored' {
-    const { stored } = this.#state(documentId);
-    if (stored && version !== undefined && version < stored.version) return 'ignored';
+    const { state } = this.#state(documentId);
+    const decision = decideDelete(state, version);
+    if (decision.kind === 'ignore') return 'ignored';
     const rid = this.#db.prepare('SELECT rid FROM articles WHERE id = ?').get(documentId) as { rid: number } | undefined;
     if (rid) {
       this.#db.prepare('DELETE FROM articles_fts WHERE rowid = ?').run(rid.rid);
       this.#db.prepare('DELETE FROM articles WHERE rid = ?').run(rid.rid);
     }
     this.#dropAnnotations(documentId, '1 = 1', []);
-    // Without a version, the delete covers the stored version (later versions may re-create it).
-    const deletedVersion = version ?? stored?.version ?? null;
+    // The recorded version comes from decideDelete (it already widens a previous delete).
     this.#db
       .prepare(
         `INSERT INTO deletes (document, version, deleted_at) VALUES (?, ?, ?)
-         ON CONFLICT(document) DO UPDATE SET version = CASE WHEN deletes.version IS NULL OR excluded.version IS NULL THEN NULL
-           ELSE max(deletes.version, excluded.version) END, deleted_at = excluded.deleted_at`,
+         ON CONFLICT(document) DO UPDATE SET version = excluded.version, deleted_at = excluded.deleted_at`,
       )
-      .run(documentId, deletedVersion, new Date().toISOString());
+      .run(documentId, decision.deleted.version, new Date().toISOString());
     return 'applied';
   }
 
