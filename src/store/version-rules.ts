@@ -4,6 +4,7 @@
  *
  *   decideArticle({ article: storedV1, deleted: null }, incomingV2) → { kind: 'write', dropAnnotations: 'older', ... }
  *   decideAnnotation({ articleVersion: 2 }, annotationOfV1)        → { kind: 'ignore', reason: 'stale: ...' }
+ *   decideDelete({ article: storedV2 }, undefined)                 → { kind: 'delete', deleted: { version: 2 } }
  */
 import type { Annotation, Article } from '../records/types.js';
 
@@ -81,6 +82,27 @@ export function mergeAbstractIntoFullText(fullText: Article, citation: Article):
     fullText: true,
     origin: fullText.origin,
   };
+}
+
+export type DeleteDecision = { kind: 'delete'; deleted: { version: number | null } } | { kind: 'ignore'; reason: string };
+
+/**
+ * Delete rules: a delete naming a version older than the stored article is a late replay and is
+ * ignored. Otherwise the document goes and the delete record covers the version named (without one,
+ * the stored version; with neither, every version). A second delete widens the record: to the later
+ * version, or to every version when either names none. Articles up to the recorded version are then
+ * ignored by decideArticle, annotations by decideAnnotation.
+ */
+export function decideDelete(state: DocState, version: number | undefined): DeleteDecision {
+  const stored = state.article;
+  if (stored && version !== undefined && version < stored.version) {
+    return { kind: 'ignore', reason: `stale: delete of version ${version}, stored article is version ${stored.version}` };
+  }
+  const deletedVersion = version ?? stored?.version ?? null;
+  const prev = state.deleted;
+  if (!prev) return { kind: 'delete', deleted: { version: deletedVersion } };
+  const widened = prev.version === null || deletedVersion === null ? null : Math.max(prev.version, deletedVersion);
+  return { kind: 'delete', deleted: { version: widened } };
 }
 
 export type AnnotationDecision = { kind: 'write' } | { kind: 'ignore'; reason: string };

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { questionTerms, searchPhrases } from '../../src/store/query-terms.js';
 import { dateBound, normKey, publishedDate } from '../../src/store/store-fields.js';
-import { decideAnnotation, decideArticle } from '../../src/store/version-rules.js';
+import { decideAnnotation, decideArticle, decideDelete } from '../../src/store/version-rules.js';
 import { DOC_A, annotation, article } from './store-fixtures.js';
 
 test('searchPhrases keeps hyphenated and alphanumeric terms and drops operators and punctuation', (t) => {
@@ -44,4 +44,15 @@ test('version rules: stale, newer, deleted, merge', (t) => {
   const full = { ...v1, source: 'pmc' as const, fullText: true, pmcid: 'PMC1', license: 'CC BY' };
   const merged = decideArticle({ article: full }, { ...v1, title: 'New', version: 3 }, full);
   t.like(merged, { kind: 'write', dropAnnotations: 'none', article: { title: 'New', version: 1, fullText: true, pmcid: 'PMC1' } });
+});
+
+test('delete rule: stale deletes ignored, the recorded version widens', (t) => {
+  const v2 = { ...article(DOC_A), version: 2 };
+  t.is(decideDelete({ article: v2 }, 1).kind, 'ignore');
+  t.deepEqual(decideDelete({ article: v2 }, undefined), { kind: 'delete', deleted: { version: 2 } });
+  t.deepEqual(decideDelete({ article: v2 }, 3), { kind: 'delete', deleted: { version: 3 } });
+  t.deepEqual(decideDelete({}, undefined), { kind: 'delete', deleted: { version: null } });
+  t.deepEqual(decideDelete({ deleted: { version: 5 } }, 2), { kind: 'delete', deleted: { version: 5 } });
+  t.deepEqual(decideDelete({ deleted: { version: null } }, 2), { kind: 'delete', deleted: { version: null } });
+  t.deepEqual(decideDelete({ deleted: { version: 2 } }, undefined), { kind: 'delete', deleted: { version: null } });
 });

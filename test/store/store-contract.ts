@@ -143,6 +143,30 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
     })();
   });
 
+  it(title('deletes follow decideDelete: a stale delete is ignored, a second delete widens the record'), async (t) => {
+    await withStore(async (store) => {
+      const b3 = { ...DOC_B, version: 3 };
+      await loaded(store, [{ op: 'upsertArticle', article: article(b3) }]);
+      // A delete of an older version than the stored one is a late replay.
+      const stale = await loaded(store, [{ op: 'deleteArticle', documentId: DOC_B.id, version: 2 }]);
+      t.is(stale.ignored, 1);
+      t.is((await store.getArticle(DOC_B.id))?.version, 3);
+      // Deleting at 3, then at 1 (nothing stored by then): the record keeps the later version.
+      const dels = await loaded(store, [
+        { op: 'deleteArticle', documentId: DOC_B.id },
+        { op: 'deleteArticle', documentId: DOC_B.id, version: 1 },
+      ]);
+      t.is(dels.applied, 2);
+      const replay = await loaded(store, [{ op: 'upsertArticle', article: article(b3) }]);
+      t.is(replay.ignored, 1);
+      t.is(await store.getArticle(DOC_B.id), null);
+      const b4 = { ...DOC_B, version: 4 };
+      const later = await loaded(store, [{ op: 'upsertArticle', article: article(b4) }]);
+      t.is(later.applied, 1);
+      t.is((await store.getArticle(DOC_B.id))?.version, 4);
+    })();
+  });
+
   it(title('an abstract-only PubMed record merges its metadata into a stored PMC full text'), async (t) => {
     await withStore(async (store) => {
       const full = doc({
