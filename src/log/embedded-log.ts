@@ -13,8 +13,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError, isRetriable } from '../errors.js';
+import { deleteExpired, reclaimSpace } from './embedded-compaction.js';
 import type {
   BatchContext,
+  CompactOptions,
+  CompactResult,
   Log,
   LogMessage,
   OutMessage,
@@ -44,17 +47,6 @@ export interface EmbeddedLogOptions {
    * Default 'full': offsets are committed on the strength of this write.
    */
   synchronous?: 'full' | 'normal';
-}
-
-export interface CompactOptions {
-  /** Tombstones younger than this survive compaction so lagging readers still see the delete. Default 1 day. */
-  tombstoneRetentionMs?: number;
-  /** Clock for tests. */
-  now?: number;
-}
-
-export interface CompactResult {
-  removed: number;
 }
 
 interface TopicRow {
@@ -144,6 +136,8 @@ export class EmbeddedLog implements Log {
     try {
       this.db = new Database(options.path);
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      // Before the first table: a new file gives pages freed by compaction back incrementally.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
       this.db.exec(SCHEMA);
@@ -369,44 +363,15 @@ export class EmbeddedLog implements Log {
     }, 'deleteTopics');
   }
 
-  /**
-   * Log cleaning, which Kafka does in the background: compacted topics keep the latest message per
-   * key (old tombstones go too); 'delete' topics drop messages older than their retention. Offsets
-   * are kept, so readers see gaps, as in Kafka. Call it from the daily schedule.
-   */
+  /** Log cleaning by the topics' specs, then the freed space goes back to the file system. */
   async compact(options: CompactOptions = {}): Promise<CompactResult> {
-    const now = options.now ?? Date.now();
-    const tombstoneHorizon = now - (options.tombstoneRetentionMs ?? 86_400_000);
-    return this.write(() => {
-      let removed = 0;
-      const topics = this.db.prepare<[], TopicRow>('SELECT * FROM topics').all();
-      for (const t of topics) {
-        if (t.cleanup === 'compact') {
-          removed += this.db
-            .prepare(
-              `DELETE FROM messages AS m WHERE m.topic = ? AND m.key IS NOT NULL AND EXISTS (
-                 SELECT 1 FROM messages AS n WHERE n.topic = m.topic AND n.partition = m.partition
-                   AND n.key = m.key AND n.offset > m.offset)`,
-            )
-            .run(t.name).changes;
-          removed += this.db
-            .prepare('DELETE FROM messages WHERE topic = ? AND value IS NULL AND timestamp < ?')
-            .run(t.name, tombstoneHorizon).changes;
-        } else if (t.retention_ms >= 0) {
-          removed += this.db.prepare('DELETE FROM messages WHERE topic = ? AND timestamp < ?').run(t.name, now - t.retention_ms).changes;
-        }
-        // The log start moves to the first retained message (or the end when none is left).
-        this.db
-          .prepare(
-            `UPDATE partitions SET start_offset = COALESCE(
-               (SELECT MIN(offset) FROM messages WHERE messages.topic = partitions.topic
-                  AND messages.partition = partitions.partition), next_offset)
-             WHERE topic = ?`,
-          )
-          .run(t.name);
-      }
-      return { removed };
-    }, 'compact');
+    const removed = this.write(() => deleteExpired(this.db, options), 'compact');
+    if (removed === 0) return { removed, reclaimedBytes: 0 };
+    try {
+      return { removed, reclaimedBytes: reclaimSpace(this.db) };
+    } catch (err) {
+      throw wrapSqlite(err, 'embedded log space reclaim failed', this.path);
+    }
   }
 
   async close(): Promise<void> {
