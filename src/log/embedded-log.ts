@@ -139,6 +139,11 @@ export class EmbeddedLog implements Log {
       // Before the first table: a new file gives pages freed by compaction back incrementally.
       this.db.pragma('auto_vacuum = INCREMENTAL');
       this.db.pragma('journal_mode = WAL');
+      // FULL: a commit is on disk before it returns, in WAL mode too. Durability end to end rests on
+      // it: annotate's outputs and offsets are one commit, and index commits its offsets only after
+      // the store's write has returned, so that write must be as durable (FULL on the embedded store,
+      // the translog fsync Elasticsearch does per bulk request) or a power loss after the offset
+      // commit loses it. NORMAL in WAL mode can drop the last commits on power loss, never on a crash.
       this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
       this.db.exec(SCHEMA);
     } catch (err) {
