@@ -2,6 +2,8 @@
  * The embedded log: Kafka's model (topics, keyed partitions, offsets, consumer groups) in one
  * SQLite file, the default seam on a single machine. A batch's outputs and its offset commit are one
  * SQLite transaction, so a crash never half-applies a batch: that is the embedded exactly-once.
+ * Here: topics, produce, the consumer loop with its partition leases, and reads; the tables are in
+ * embedded-schema.ts, log cleaning in embedded-compaction.ts, error codes in embedded-errors.ts.
  *
  *   const log = openEmbeddedLog('data/log.sqlite');
  *   await log.ensureTopics([{ name: 'litmine.articles', partitions: 3, cleanup: 'compact' }]);
@@ -11,9 +13,10 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError, isRetriable } from '../errors.js';
 import { deleteExpired, reclaimSpace } from './embedded-compaction.js';
+import { wrapSqlite } from './embedded-errors.js';
+import { type MessageRow, SCHEMA, type TopicRow, toLogMessage } from './embedded-schema.js';
 import type {
   BatchContext,
   CompactOptions,
@@ -49,70 +52,10 @@ export interface EmbeddedLogOptions {
   synchronous?: 'full' | 'normal';
 }
 
-interface TopicRow {
-  name: string;
-  partitions: number;
-  cleanup: 'delete' | 'compact';
-  retention_ms: number;
-}
-
-interface MessageRow {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: Buffer | null;
-  headers: string | null;
-  timestamp: number;
-}
-
 interface Assignment {
   topic: string;
   partition: number;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS topics (
-  name TEXT PRIMARY KEY,
-  partitions INTEGER NOT NULL,
-  cleanup TEXT NOT NULL,
-  retention_ms INTEGER NOT NULL
-);
--- start/next_offset survive deletes, so offsets never go back after retention or compaction.
-CREATE TABLE IF NOT EXISTS partitions (
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  start_offset INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL,
-  PRIMARY KEY (topic, partition)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS messages (
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  offset INTEGER NOT NULL,
-  key TEXT,
-  value BLOB,
-  headers TEXT,
-  timestamp INTEGER NOT NULL,
-  PRIMARY KEY (topic, partition, offset)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS group_offsets (
-  grp TEXT NOT NULL,
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL,
-  PRIMARY KEY (grp, topic, partition)
-) WITHOUT ROWID;
--- One owner per group partition at a time, so two worker processes split the work.
-CREATE TABLE IF NOT EXISTS leases (
-  grp TEXT NOT NULL,
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  owner TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  PRIMARY KEY (grp, topic, partition)
-) WITHOUT ROWID;
-`;
 
 export class EmbeddedLog implements Log {
   readonly kind = 'embedded' as const;
@@ -534,34 +477,4 @@ export class EmbeddedLog implements Log {
 
 export function openEmbeddedLog(path: string, options: Omit<EmbeddedLogOptions, 'path'> = {}): EmbeddedLog {
   return new EmbeddedLog({ ...options, path });
-}
-
-function toLogMessage(row: MessageRow): LogMessage {
-  return {
-    topic: row.topic,
-    partition: row.partition,
-    offset: String(row.offset),
-    key: row.key,
-    value: row.value,
-    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
-    timestamp: row.timestamp,
-  };
-}
-
-/**
- * SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; a full disk is not:
- * retrying re-runs the batch's work forever, so it stops with the file system named.
- */
-function wrapSqlite(err: unknown, message: string, path: string): LitmineError {
-  if (err instanceof LitmineError) return err;
-  const code = (err as { code?: unknown })?.code;
-  const detail = err instanceof Error ? err.message : String(err);
-  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
-    return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
-  }
-  if (isDiskFull(err)) return diskFullError(path, message, err);
-  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) {
-    return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
-  }
-  return new LitmineError('LITMINE_LOG_PROTOCOL', `${message}: ${detail}`, { cause: err });
 }
