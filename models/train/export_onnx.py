@@ -30,7 +30,7 @@ from weight_quant import QDQ_SESSION_CONFIG, dequantized_state_dict, quantize_on
 OPSET = 17
 
 
-TRAIN_FLAGS = ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
+TRAIN_FLAGS = ("epochs", "max_steps", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
                "warmup_steps", "ckpt_every", "ckpt_dir", "init_from", "init", "corpora", "bf16", "teacher",
                "text", "text_sentences", "temperature", "alpha", "student_layers")
 PATH_FLAGS = ("ckpt_dir", "init_from", "init", "teacher", "text")
@@ -243,7 +243,8 @@ def main():
             *train_commands(args.task, info, rel(hf), rel),
             f"python models/train/export_onnx.py --task {args.task} --hf {rel(hf)} --out {rel(out)} "
             f"--quantization {args.quantization}",
-            "bash models/train/run_all.sh  # runs everything, skipping finished steps",
+            "bash models/train/run_all.sh  # runs everything, skipping finished steps" if family == "minilm" else
+            "bash models/train/run_biobert.sh  # the whole BioBERT recipe, skipping finished steps",
         ],
     }
     write_json(tmp / "manifest.json", manifest)

@@ -21,16 +21,32 @@ def pair_mask_vector(pair):
     return [l in PAIR_LABELS[pair] for l in LABELS]
 
 
+_MASK_PIECES = {}
+
+
+def mask_spans(tok, ids):
+    """(start, end) of every entity mask's pieces in ids. An uncased vocabulary makes "@GENE$" three pieces
+    (@ gene $); a cased one more (@ GE ##NE $), so the masks' own piece sequences are searched for."""
+    key = id(tok)
+    if key not in _MASK_PIECES:
+        _MASK_PIECES[key] = [tok(m, add_special_tokens=False)["input_ids"] for m in ENTITY_MASKS.values()]
+    spans = []
+    for i, x in enumerate(ids):
+        for m in _MASK_PIECES[key]:
+            if x == m[0] and ids[i:i + len(m)] == m:
+                spans.append((i, i + len(m)))
+                break
+    return spans
+
+
 def encode_re(tok, text, max_len):
     """Token ids with [CLS]/[SEP]; if too long, keep a window of word pieces that contains both masks."""
     ids = tok(text, add_special_tokens=False)["input_ids"]
     budget = max_len - 2
     if len(ids) > budget:
-        at = tok.convert_tokens_to_ids("@")
-        dollar = tok.convert_tokens_to_ids("$")
-        mask_pos = [i for i in range(len(ids) - 2) if ids[i] == at and ids[i + 2] == dollar]
-        if mask_pos:
-            lo, hi = min(mask_pos), max(mask_pos) + 3
+        spans = mask_spans(tok, ids)
+        if spans:
+            lo, hi = spans[0][0], spans[-1][1]
             if hi - lo >= budget:
                 start = lo
             else:
