@@ -131,6 +131,13 @@ def init_model_info(init_dir: Path) -> dict:
     return info
 
 
+def base_model_record(args, base: Path) -> dict:
+    """The starting weights of a run: a continuation stage without --init inherits its predecessor's."""
+    if getattr(args, "init_from", "") and not getattr(args, "init", ""):
+        return read_json(Path(args.init_from) / "training_info.json")["base_model"]
+    return init_model_info(base)
+
+
 # ---------------------------------------------------------------- NER labels
 ENTITY_TYPES = ["Disease", "Chemical", "Gene", "Species", "CellLine", "CellType"]
 NER_LABELS = ["O"] + [f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")]

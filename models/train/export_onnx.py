@@ -118,6 +118,8 @@ def main():
         same_weights.save_pretrained(sw_dir)
         shutil.copy(hf / "vocab.txt", sw_dir / "vocab.txt")
         shutil.copy(hf / "training_info.json", sw_dir / "training_info.json")
+        if (hf / "tokenizer_config.json").exists():  # the casing
+            shutil.copy(hf / "tokenizer_config.json", sw_dir / "tokenizer_config.json")
         session_config = QDQ_SESSION_CONFIG
         quantization = {"method": "weight-only int8 (models/train/weight_quant.py)", "weights": "int8 symmetric, "
                         "one scale per output channel (MatMul/Gemm) or per row (embeddings)", "quantized_tensors": n,

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, NER_TRAIN, allowed_mask, init_model_info, model_casing, resolve_init,  # noqa
+from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, NER_TRAIN, allowed_mask, base_model_record, model_casing, resolve_init,  # noqa
                     encode_words, load_ner_train, load_tokenizer, log, prefill_pieces, setup_torch)
 from trainer import add_training_args, train  # noqa
 
@@ -56,7 +56,8 @@ def main():
     rng = random.Random(args.seed)
     keep_empty = {k: float(v) for k, v in (x.split("=") for x in args.keep_empty.split(",") if x)}
 
-    base = resolve_init(args.init)
+    # a continuation stage (--init-from) without --init keeps its predecessor's architecture, vocabulary and casing
+    base = resolve_init(args.init or args.init_from)
     lower = model_casing(base)
     tok = load_tokenizer(base / "vocab.txt", lower)
     log(f"init {base} (do_lower_case={lower})")
@@ -101,7 +102,7 @@ def main():
     train(torch, dev, model, args, lengths=lengths, collate=collate, loss_fn=partial_loss, vocab=base / "vocab.txt",
           do_lower_case=lower,
           info={"examples": len(ex), "examples_by_corpus": dict(stats), "labels": NER_LABELS,
-                "entity_types": ENTITY_TYPES, "base_model": init_model_info(base)})
+                "entity_types": ENTITY_TYPES, "base_model": base_model_record(args, base)})
 
 
 if __name__ == "__main__":

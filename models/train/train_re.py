@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, init_model_info, load_tokenizer, log, model_casing, resolve_init, setup_torch  # noqa
+from common import BUILD, base_model_record, load_tokenizer, log, model_casing, resolve_init, setup_torch  # noqa
 from trainer import add_training_args, train  # noqa
 from re_data import ENTITY_MASKS, LABELS, PAIR_LABELS, load_re  # noqa
 
@@ -71,7 +71,8 @@ def main():
     torch, dev = setup_torch()
     from transformers import BertConfig, BertForSequenceClassification
     torch.manual_seed(args.seed)
-    base = resolve_init(args.init)
+    # a continuation stage (--init-from) without --init keeps its predecessor's architecture, vocabulary and casing
+    base = resolve_init(args.init or args.init_from)
     lower = model_casing(base)
     tok = load_tokenizer(base / "vocab.txt", lower)
     log(f"init {base} (do_lower_case={lower})")
@@ -108,7 +109,7 @@ def main():
           ema_decay=0.95,
           info={"examples": len(ex), "examples_by_corpus_label": dict(stats),
                 "chemprot_construction": extras["chemprot_stats"], "labels": LABELS, "pair_labels": PAIR_LABELS,
-                "entity_masks": ENTITY_MASKS, "base_model": init_model_info(base)})
+                "entity_masks": ENTITY_MASKS, "base_model": base_model_record(args, base)})
 
 
 if __name__ == "__main__":
