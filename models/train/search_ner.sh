@@ -28,6 +28,7 @@ for lr in $LRS; do
     name="lr$lr-bs$bs"
     dir="$SEARCH/$name"
     if [ -f "$dir/eval-devel.json" ]; then echo "=== $name: evaluated, skipped"; continue; fi
+    mkdir -p "$dir"
     if [ ! -f "$dir/model/training_info.json" ]; then
       echo "=== $(date -u +%FT%TZ) train $name"
       # batch size in sentences: the token cap never binds before the sentence cap
