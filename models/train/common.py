@@ -66,14 +66,76 @@ def base_model_info() -> dict:
     }
 
 
-def load_tokenizer(vocab_path=None):
-    """WordPiece tokenizer (lower-casing, accent stripping, bert-base-uncased vocab) from a vocab.txt.
+def load_tokenizer(vocab_path=None, do_lower_case=True):
+    """WordPiece tokenizer from a vocab.txt: lower-casing + accent stripping (bert-base-uncased vocab, the
+    MiniLM default) or, with do_lower_case=False, case and accents kept (BERT-base-cased, BioBERT's vocab).
     transformers 5 takes `vocab=` (a path or dict); a wrong keyword silently yields an all-[UNK] tokenizer,
     so this is checked."""
     from transformers import BertTokenizerFast
-    tok = BertTokenizerFast(vocab=str(vocab_path or (base_model_dir() / "vocab.txt")), do_lower_case=True)
-    assert tok.tokenize("cells inhibits") == ["cells", "inhibit", "##s"], tok.tokenize("cells inhibits")
+    tok = BertTokenizerFast(vocab=str(vocab_path or (base_model_dir() / "vocab.txt")), do_lower_case=do_lower_case,
+                            strip_accents=None if do_lower_case else False)
+    if do_lower_case:
+        assert tok.tokenize("cells inhibits") == ["cells", "inhibit", "##s"], tok.tokenize("cells inhibits")
+    else:
+        pieces = tok.tokenize("Paris BRCA1")
+        assert pieces[0].startswith("P") and "BR" in pieces[1] and tok.unk_token not in pieces, pieces
     return tok
+
+
+def model_casing(folder) -> bool:
+    """do_lower_case of a model folder: litmine's config.json field, else the Hugging Face
+    tokenizer_config.json (a converted or pre-trained BERT), else True (the uncased MiniLM start)."""
+    folder = Path(folder)
+    for name in ("config.json", "tokenizer_config.json"):
+        f = folder / name
+        if f.exists():
+            v = json.loads(f.read_text()).get("do_lower_case")
+            if v is not None:
+                return bool(v)
+    return True
+
+
+def load_model_tokenizer(folder):
+    """The tokenizer a model folder was trained with (its vocab.txt and casing)."""
+    return load_tokenizer(Path(folder) / "vocab.txt", model_casing(folder))
+
+
+def resolve_init(init) -> Path:
+    """--init: a BERT folder (BertForMaskedLM from convert_bert_tf.py, or any encoder folder with config.json
+    and vocab.txt), or pretrain_mlm.py's --out, whose model folder is <out>/model. Empty: the MiniLM base."""
+    if not init:
+        return base_model_dir()
+    d = Path(init)
+    if not (d / "config.json").exists() and (d / "model" / "config.json").exists():
+        d = d / "model"
+    for n in ("config.json", "vocab.txt"):
+        if not (d / n).exists():
+            raise SystemExit(f"--init {init}: no {n} in {d}")
+    return d
+
+
+def init_model_info(init_dir: Path) -> dict:
+    """base_model record for the manifest: the MiniLM package, or the folder's own provenance."""
+    if init_dir == base_model_dir():
+        return base_model_info()
+    cfg = json.loads((init_dir / "config.json").read_text())
+    info = {"folder": str(init_dir), "architectures": cfg.get("architectures"),
+            "layers": cfg.get("num_hidden_layers"), "hidden": cfg.get("hidden_size"),
+            "vocab_size": cfg.get("vocab_size"), "do_lower_case": model_casing(init_dir),
+            "files_sha256": {n: sha256_file(init_dir / n) for n in ("model.safetensors", "vocab.txt")
+                             if (init_dir / n).exists()}}
+    for prov in ("conversion.json", "training_info.json"):  # convert_bert_tf.py / pretrain_mlm.py
+        if (init_dir / prov).exists():
+            info[Path(prov).stem] = {k: v for k, v in read_json(init_dir / prov).items()
+                                     if not isinstance(v, (list, dict)) or k in ("checks", "base_model")}
+    return info
+
+
+def base_model_record(args, base: Path) -> dict:
+    """The starting weights of a run: a continuation stage without --init inherits its predecessor's."""
+    if getattr(args, "init_from", "") and not getattr(args, "init", ""):
+        return read_json(Path(args.init_from) / "training_info.json")["base_model"]
+    return init_model_info(base)
 
 
 # ---------------------------------------------------------------- NER labels

@@ -26,8 +26,8 @@ class Engine:
         model_dir = Path(model_dir)
         cfg = json.loads((model_dir / "config.json").read_text())
         self.id2label = {int(k): v for k, v in cfg["id2label"].items()}
-        from common import load_tokenizer
-        self.tok = load_tokenizer(model_dir / "vocab.txt")
+        from common import load_model_tokenizer
+        self.tok = load_model_tokenizer(model_dir)  # its vocab and casing (config.json do_lower_case)
         if kind == "torch":
             from common import setup_torch
             self.torch, self.dev = setup_torch(threads)

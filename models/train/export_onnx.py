@@ -23,15 +23,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ENTITY_TYPES, REPO, base_model_info, load_tokenizer, log, setup_torch, sha256_file, write_json  # noqa
+from common import BUILD, ENTITY_TYPES, REPO, load_model_tokenizer, log, model_casing, setup_torch, sha256_file, write_json  # noqa
 from golden_sentences import NER_GOLDEN, RE_GOLDEN  # noqa
 from weight_quant import QDQ_SESSION_CONFIG, dequantized_state_dict, quantize_onnx_weights  # noqa
 
 OPSET = 17
 
 
-TRAIN_FLAGS = ("epochs", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
-               "warmup_steps", "ckpt_every", "ckpt_dir", "init_from")
+TRAIN_FLAGS = ("epochs", "max_steps", "lr", "max_len", "batch_tokens", "max_bs", "keep_empty", "seed", "time_budget_min",
+               "warmup_steps", "ckpt_every", "ckpt_dir", "init_from", "init", "corpora", "bf16", "teacher",
+               "text", "text_sentences", "temperature", "alpha", "student_layers")
+PATH_FLAGS = ("ckpt_dir", "init_from", "init", "teacher", "text")
 
 
 def train_commands(task, info, out, rel):
@@ -43,9 +45,10 @@ def train_commands(task, info, out, rel):
         info = info.get("previous_stage")
     cmds = []
     for st, st_out in reversed(stages):
-        flags = " ".join(f"--{k.replace('_', '-')} {rel(v) if k in ('ckpt_dir', 'init_from') else v}"
+        flags = " ".join(f"--{k.replace('_', '-')}" + ("" if v is True else f" {rel(v) if k in PATH_FLAGS else v}")
                          for k, v in st["args"].items() if k in TRAIN_FLAGS and v)
-        cmds.append(f"python models/train/train_{task}.py {flags} --resume --out {st_out}")
+        script = "distill_ner" if st.get("distillation") else f"train_{task}"
+        cmds.append(f"python models/train/{script}.py {flags} --resume --out {st_out}")
     return cmds
 
 
@@ -58,6 +61,9 @@ def main():
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--version", default=None)
     ap.add_argument("--quantization", choices=["weights", "dynamic"], default="weights")
+    ap.add_argument("--same-weights-dir", default=None,
+                    help="where the PyTorch model holding the shipped weights goes (default models/build/<task>-fp32-int8weights)")
+    ap.add_argument("--name", default=None, help="model name in the manifest (default from the architecture)")
     args = ap.parse_args()
     def rel(p):
         p = Path(p).resolve()
@@ -72,7 +78,8 @@ def main():
     fp32.parent.mkdir(parents=True, exist_ok=True)
     cls = AutoModelForTokenClassification if args.task == "ner" else AutoModelForSequenceClassification
     model = cls.from_pretrained(str(hf), attn_implementation="eager").to(torch_dev).eval()
-    tok = load_tokenizer(hf / "vocab.txt")
+    tok = load_model_tokenizer(hf)  # the vocab and casing the model was trained with
+    lower = model_casing(hf)
     info = json.loads((hf / "training_info.json").read_text())
 
     # ---- export fp32
@@ -107,10 +114,12 @@ def main():
         state = dequantized_state_dict(model, str(fp32), dequantized)
         same_weights = cls.from_pretrained(str(hf), attn_implementation="eager").to(torch_dev).eval()
         same_weights.load_state_dict(state)
-        sw_dir = BUILD / f"{args.task}-fp32-int8weights"
+        sw_dir = Path(args.same_weights_dir or (BUILD / f"{args.task}-fp32-int8weights"))
         same_weights.save_pretrained(sw_dir)
         shutil.copy(hf / "vocab.txt", sw_dir / "vocab.txt")
         shutil.copy(hf / "training_info.json", sw_dir / "training_info.json")
+        if (hf / "tokenizer_config.json").exists():  # the casing
+            shutil.copy(hf / "tokenizer_config.json", sw_dir / "tokenizer_config.json")
         session_config = QDQ_SESSION_CONFIG
         quantization = {"method": "weight-only int8 (models/train/weight_quant.py)", "weights": "int8 symmetric, "
                         "one scale per output channel (MatMul/Gemm) or per row (embeddings)", "quantized_tensors": n,
@@ -131,8 +140,8 @@ def main():
     cfg = json.loads((hf / "config.json").read_text())
     cfg["litmine_task"] = "token-classification" if args.task == "ner" else "relation-classification"
     cfg["max_length"] = args.max_length
-    cfg["do_lower_case"] = True
-    cfg["strip_accents"] = True
+    cfg["do_lower_case"] = lower
+    cfg["strip_accents"] = lower  # BERT's rule: accents are stripped with lower-casing, kept with case
     cfg["tokenizer"] = "bert-wordpiece"
     cfg["onnx_inputs"] = ["input_ids", "attention_mask", "token_type_ids"]
     cfg["onnx_output"] = "logits"
@@ -207,7 +216,9 @@ def main():
     # ---- manifest (scores are filled in by finalize_manifest.py after evaluation)
     from importlib.metadata import version as pv
     today = datetime.date.today().strftime("%Y.%m.%d")
-    name = f"{args.task}-minilm-l6"
+    base = info.get("base_model", {})
+    family = "minilm" if "package" in base else "bert-" + ("uncased" if lower else "cased")
+    name = args.name or f"{args.task}-{family}-l{cfg.get('num_hidden_layers')}"
     files = {f.name: sha256_file(f) for f in sorted(tmp.iterdir()) if f.name != "manifest.json"}
     if args.task == "ner":
         training_data = [{"corpus": c, "split": "train"} for c in
@@ -234,7 +245,8 @@ def main():
             *train_commands(args.task, info, rel(hf), rel),
             f"python models/train/export_onnx.py --task {args.task} --hf {rel(hf)} --out {rel(out)} "
             f"--quantization {args.quantization}",
-            "bash models/train/run_all.sh  # runs everything, skipping finished steps",
+            "bash models/train/run_all.sh  # runs everything, skipping finished steps" if family == "minilm" else
+            "bash models/train/run_biobert.sh  # the whole BioBERT recipe, skipping finished steps",
         ],
     }
     write_json(tmp / "manifest.json", manifest)

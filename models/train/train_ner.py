@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, NER_TRAIN, allowed_mask, base_model_dir, base_model_info,  # noqa
+from common import (BUILD, ENTITY_TYPES, NER_L2I, NER_LABELS, NER_TRAIN, allowed_mask, base_model_record, model_casing, resolve_init,  # noqa
                     encode_words, load_ner_train, load_tokenizer, log, prefill_pieces, setup_torch)
 from trainer import add_training_args, train  # noqa
 
@@ -44,6 +44,10 @@ def main():
                     help="fraction of entity-free sentences kept per corpus")
     ap.add_argument("--corpora", default=",".join(NER_TRAIN),
                     help="training corpora (a subset trains a per-corpus model with the same recipe, for comparison)")
+    ap.add_argument("--init", default="",
+                    help="starting weights: a BERT folder (convert_bert_tf.py's BertForMaskedLM, pretrain_mlm.py's --out "
+                         "or any encoder folder); its vocab.txt and casing are used and a fresh head is added. "
+                         "Default: the MiniLM-L6 base (uncased)")
     args = ap.parse_args()
 
     torch, dev = setup_torch()
@@ -52,7 +56,11 @@ def main():
     rng = random.Random(args.seed)
     keep_empty = {k: float(v) for k, v in (x.split("=") for x in args.keep_empty.split(",") if x)}
 
-    tok = load_tokenizer()
+    # a continuation stage (--init-from) without --init keeps its predecessor's architecture, vocabulary and casing
+    base = resolve_init(args.init or args.init_from)
+    lower = model_casing(base)
+    tok = load_tokenizer(base / "vocab.txt", lower)
+    log(f"init {base} (do_lower_case={lower})")
     t0 = time.time()
     data = load_ner_train("train", set(args.corpora.split(",")))
     ex, stats = build_examples(tok, data, args.max_len, keep_empty, rng)
@@ -60,7 +68,6 @@ def main():
     lengths = [len(e[0]) for e in ex]
     log(f"tokens/epoch={sum(lengths)} mean_len={sum(lengths) / len(lengths):.1f}")
 
-    base = base_model_dir()
     cfg = BertConfig.from_pretrained(str(base), num_labels=len(NER_LABELS),
                                      id2label={i: l for i, l in enumerate(NER_LABELS)}, label2id=NER_L2I)
     model = BertForTokenClassification.from_pretrained(str(base), config=cfg).to(dev)
@@ -93,8 +100,9 @@ def main():
         return (lse_all - lse_allowed).mean()
 
     train(torch, dev, model, args, lengths=lengths, collate=collate, loss_fn=partial_loss, vocab=base / "vocab.txt",
+          do_lower_case=lower,
           info={"examples": len(ex), "examples_by_corpus": dict(stats), "labels": NER_LABELS,
-                "entity_types": ENTITY_TYPES, "base_model": base_model_info()})
+                "entity_types": ENTITY_TYPES, "base_model": base_model_record(args, base)})
 
 
 if __name__ == "__main__":

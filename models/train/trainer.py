@@ -35,6 +35,9 @@ def add_training_args(ap, *, out, ckpt_dir, batch_tokens, max_bs, epochs, warmup
     ap.add_argument("--init-from", default="",
                     help="continuation stage: start from this saved model (a previous stage's --out) instead of "
                          "the base weights, at the step of the batch plan where that stage stopped")
+    ap.add_argument("--bf16", action="store_true",
+                    help="bf16 autocast for forward/backward (fp32 master weights); ~2.8x faster on CPUs with "
+                         "AVX-512 BF16, and on GPUs")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--benchmark", type=int, default=0, help="only time N steps and exit")
 
@@ -52,9 +55,10 @@ def batch_plan(lengths, args):
     return plan
 
 
-def train(torch, dev, model, args, *, lengths, collate, loss_fn, info, vocab, ema_decay=0.98):
+def train(torch, dev, model, args, *, lengths, collate, loss_fn, info, vocab, ema_decay=0.98, do_lower_case=True):
     """Runs the plan from the right step (resume > continuation > 0) and saves the model to args.out with
-    training_info.json (info + what this run did + the stage it continued from)."""
+    vocab.txt, tokenizer_config.json (its casing) and training_info.json (info + what this run did + the stage
+    it continued from)."""
     plan = batch_plan(lengths, args)
     per_epoch = len(plan) / max(args.epochs, 1e-9)
     total = len(plan) if not args.max_steps else min(args.max_steps, len(plan))
@@ -119,9 +123,13 @@ def train(torch, dev, model, args, *, lengths, collate, loss_fn, info, vocab, em
     clock["t0"] = time.time()
     model.train()
     t_start, s_start, tok_seen, ema = time.time(), step, 0, None
+    import contextlib
+    autocast = (lambda: torch.autocast("cuda" if dev == "cuda" else "cpu", dtype=torch.bfloat16)) \
+        if getattr(args, "bf16", False) else contextlib.nullcontext
     while step < total and budget_left():
         batch = collate(plan[step])
-        loss = loss_fn(model, batch)
+        with autocast():
+            loss = loss_fn(model, batch).float()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -150,6 +158,9 @@ def train(torch, dev, model, args, *, lengths, collate, loss_fn, info, vocab, em
         shutil.rmtree(tmp)
     model.save_pretrained(tmp)
     shutil.copy(vocab, tmp / "vocab.txt")
+    # the casing goes with the vocabulary: eval, export and litmine read it from here (common.model_casing)
+    write_json(tmp / "tokenizer_config.json", {"tokenizer_class": "BertTokenizer", "do_lower_case": do_lower_case,
+                                               "strip_accents": None if do_lower_case else False})
     write_json(tmp / "training_info.json", {
         **info, "args": vars(args), "plan_start": start, "plan_end": step, "steps": step - start,
         "final_loss_ema": ema, "device": dev, "train_minutes": elapsed_total() / 60,

@@ -63,7 +63,14 @@ def main():
     lines += ["", "Resume (from the repository root; continues exactly where the last checkpoint stopped):", "",
               "```sh", RESUME, "```", "",
               "Check it runs: `tail -f models/build/pretrain.log`; refresh this file: "
-              "`/work/venv/bin/python models/train/training_status.py`.", ""]
+              "`/work/venv/bin/python models/train/training_status.py`.", "",
+              "## Next steps", "",
+              "When the pre-training reaches its planned steps, `bash models/train/run_biobert.sh` continues from it: "
+              "the devel search (`SEARCH=1`), the NER/RE teachers from `models/build/bert-base-cased-bio`, the same "
+              "from plain `models/build/bert-base-cased` (ablation), the 6-layer student (`distill_ner.py`), export "
+              "and evaluation. Each step is skipped when its output exists and resumes from its checkpoint; see "
+              "models/REPORT.md, \"BioBERT recipe: how to run it\". Fine-tuning can also start earlier from the "
+              "latest pre-training checkpoint (`--init models/build/bert-base-cased-bio`).", ""]
     text = "\n".join(lines)
     (BUILD / "STATUS.md").write_text(text, encoding="utf-8")
     (MODELS / "TRAINING-STATUS.md").write_text(text.replace(str(REPO) + "/", ""), encoding="utf-8")

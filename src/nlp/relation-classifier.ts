@@ -55,11 +55,11 @@ export class RelationClassifier {
     return this.folder.negativeLabel ?? 'false';
   }
 
-  /** Ids with [CLS]/[SEP], truncated to the model's length. */
   /**
    * [CLS] pieces [SEP]; a sentence longer than the model keeps the window of pieces that holds both
-   * masks (`@ xxx $`), centred on them as training did (models/train/train_re.py encode_re), so a
-   * pair far into a long sentence is still seen.
+   * masks, centred on them as training did (models/train/train_re.py encode_re), so a pair far into a
+   * long sentence is still seen. A mask is found by its own pieces: `@GENE$` is `@ gene $` in an
+   * uncased vocabulary and `@ GE ##NE $` in a cased one.
    */
   encode(text: string): number[] {
     const tok = this.folder.tokenizer;
@@ -68,17 +68,28 @@ export class RelationClassifier {
     const budget = this.folder.maxLength - 2;
     let start = 0;
     if (ids.length > budget) {
-      const at = tok.model.tokenToId('@');
-      const dollar = tok.model.tokenToId('$');
-      const masks: number[] = [];
-      for (let i = 0; i + 2 < ids.length; i++) if (ids[i] === at && ids[i + 2] === dollar) masks.push(i);
-      if (masks.length > 0) {
-        const lo = masks[0]!;
-        const hi = masks.at(-1)! + 3;
+      const spans = this.maskSpans(ids);
+      if (spans.length > 0) {
+        const lo = spans[0]![0];
+        const hi = spans.at(-1)![1];
         start = hi - lo >= budget ? lo : Math.max(0, Math.min(lo - Math.floor((budget - (hi - lo)) / 2), ids.length - budget));
       }
     }
     return [cls, ...ids.slice(start, start + budget), sep];
+  }
+
+  private maskPieceCache: number[][] | undefined;
+
+  /** [start, end) of every entity mask's pieces in ids. */
+  private maskSpans(ids: readonly number[]): [number, number][] {
+    const tok = this.folder.tokenizer;
+    this.maskPieceCache ??= Object.values(this.folder.entityMasks ?? {}).map((m) => tok.encode(m, { addSpecialTokens: false }).ids);
+    const spans: [number, number][] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const m = this.maskPieceCache.find((p) => p.every((x, k) => ids[i + k] === x));
+      if (m) spans.push([i, i + m.length]);
+    }
+    return spans;
   }
 
   async classify(inputs: readonly RelationInput[], onBatch?: (n: number) => void): Promise<RelationResult[]> {

@@ -235,6 +235,29 @@ test('a relation input longer than the model keeps the window around both masks'
   await rc.close();
 });
 
+test('with a cased vocabulary a mask is several pieces, and the window still holds both masks', async (t) => {
+  // The tiny relation model with case kept and pieces that split the upper-case masks, as BERT-base-cased does.
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-cased-re-'));
+  const config = JSON.parse(readFileSync(join(TINY_RE, 'config.json'), 'utf8'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, do_lower_case: false }));
+  copyFileSync(join(TINY_RE, 'model.onnx'), join(dir, 'model.onnx'));
+  const vocab = readFileSync(join(TINY_RE, 'vocab.txt'), 'utf8').trimEnd().split('\n');
+  writeFileSync(join(dir, 'vocab.txt'), `${[...vocab.slice(0, -5), 'CH', '##EM', '##ICAL', 'DIS', '##EASE'].join('\n')}\n`);
+  const rc = await RelationClassifier.create(dir, OPTS); // max_length 32: 30 pieces
+  const tok = rc.folder.tokenizer;
+  t.deepEqual(tok.encode('@CHEMICAL$', { addSpecialTokens: false }).tokens, ['@', 'CH', '##EM', '##ICAL', '$']);
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 7}`).join(' ');
+  const pair = '@CHEMICAL$ raised the risk of @DISEASE$';
+  const ids = rc.encode(`${filler(40)} ${pair} in ${filler(40)}`);
+  t.is(ids.length, 32);
+  const pieces = tok.encode(pair, { addSpecialTokens: false }).ids;
+  const inner = ids.slice(1, -1);
+  const at = inner.findIndex((_, i) => pieces.every((p, k) => inner[i + k] === p));
+  t.true(at >= 0, 'both masks and the words between them are inside the window');
+  t.true(Math.abs(at - (inner.length - at - pieces.length)) <= 1);
+  await rc.close();
+});
+
 test('tiny annotator end to end: offsets, relation indices and model refs', async (t) => {
   const a = await createOnnxAnnotator({ nerDir: TINY_NER, reDir: TINY_RE, ...OPTS });
   t.deepEqual(a.models, { ner: { name: 'tiny-ner', version: '0.0.1' }, re: { name: 'tiny-re', version: '0.0.1' } });
