@@ -1,75 +1,20 @@
 /**
- * Normalized records on a real Kafka broker (integration tier): the annotate topology with a
- * normalizer writes entity records keyed "Type:ID" with the id and preferred name, and relation
- * records keyed by the two ids, read back read_committed. Unique topics per run, deleted after.
+ * Normalized records on a real Kafka broker (integration tier): the case of
+ * test/norm/normalized-topics-case.ts on unique topics, deleted after.
  * Skipped unless LITMINE_KAFKA_BROKERS is set (scripts/kafka.sh start).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
 import { defaultConfig } from '../../src/config/config-schema.js';
 import { KafkaLog } from '../../src/log/kafka-log.js';
-import { Normalizer } from '../../src/norm/normalizer.js';
-import { DEFAULT_WEIGHTS } from '../../src/norm/ranker.js';
-import { recordMessage } from '../../src/records/encode.js';
-import type { EntityRecord, RelationRecord } from '../../src/records/types.js';
-import { buildDictionary } from '../../src/vocab/build-dictionary.js';
-import { Dictionary } from '../../src/vocab/dictionary.js';
-import { runAnnotate } from '../../topologies/annotate.js';
-import { topicSpecs } from '../../topologies/topics.js';
-import { article } from '../topologies/articles.js';
-import { DictionaryAnnotator } from '../topologies/dictionary-annotator.js';
+import { normalizedTopicsCase } from '../norm/normalized-topics-case.js';
 
 const brokers = process.env.LITMINE_KAFKA_BROKERS?.split(',').filter(Boolean) ?? [];
 const it = brokers.length > 0 ? test : test.skip;
 
-it('entity and relation topics on Kafka carry ids, preferred names and id keys', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'litmine-kafka-norm-'));
-  writeFileSync(
-    join(dir, 'mesh_id_label_mappings.tsv'),
-    'D002945\tCisplatin\tcis-Platinum\tD01.210.375\t\nD058186\tAcute Kidney Injury\tNephrotoxicity\tC12.050.351\t\n',
-  );
-  await buildDictionary({ from: [join(dir, 'mesh_id_label_mappings.tsv')], out: join(dir, 'dictionary.sqlite') });
-  const normalizer = new Normalizer(Dictionary.open(join(dir, 'dictionary.sqlite')), DEFAULT_WEIGHTS);
-  const base = new DictionaryAnnotator();
-  const annotator = Object.assign(Object.create(Object.getPrototypeOf(base)), base, { normalizer });
-  const run = `norm-${process.pid}-${Date.now()}`;
-  const topics = {
-    articles: `${run}.articles`,
-    annotations: `${run}.annotations`,
-    entities: `${run}.entities`,
-    relations: `${run}.relations`,
-    deadLetters: `${run}.dead-letters`,
-  };
-  const log = new KafkaLog({ brokers, clientId: 'litmine-it', logLevel: 'nothing' });
-  try {
-    await log.ensureTopics(topicSpecs({ topics, log: { ...defaultConfig.log, kind: 'kafka' } }, 1));
-    const articles = [article('9201', 'Cisplatin caused nephrotoxicity.'), article('9202', 'Again cisplatin and nephrotoxicity.')];
-    await log.produce(articles.map((a) => recordMessage(topics.articles, a.id, a)));
-    await runAnnotate({ log, annotator, topics, untilIdle: true, workerId: run });
-    const entities = (await log.readAll(topics.entities, { readCommitted: true })).map((m) => ({
-      key: m.key,
-      value: JSON.parse(m.value!.toString()) as EntityRecord,
-    }));
-    const chemical = entities.filter((e) => e.value.type === 'Chemical');
-    t.is(chemical.length, 2);
-    for (const e of chemical) {
-      t.is(e.key, 'Chemical:MESH:D002945');
-      t.like(e.value, { key: 'Chemical:MESH:D002945', id: 'MESH:D002945', name: 'Cisplatin', schemaVersion: 2 });
-    }
-    t.deepEqual(chemical.map((e) => e.value.text).sort(), ['Cisplatin', 'cisplatin']);
-    const relations = (await log.readAll(topics.relations, { readCommitted: true })).map(
-      (m) => JSON.parse(m.value!.toString()) as RelationRecord,
-    );
-    t.is(relations.length, 2);
-    for (const r of relations) {
-      t.is(r.key, 'Chemical:MESH:D002945|CID|Disease:MESH:D058186');
-      t.like(r.object, { id: 'MESH:D058186', name: 'Acute Kidney Injury', text: 'nephrotoxicity' });
-    }
-  } finally {
-    await log.deleteTopics(Object.values(topics)).catch(() => undefined);
-    await log.close();
-    normalizer.dict.close();
-  }
-});
+it('entity and relation topics on Kafka carry ids, preferred names and id keys', (t) =>
+  normalizedTopicsCase(
+    t,
+    () => new KafkaLog({ brokers, clientId: 'litmine-it', logLevel: 'nothing' }),
+    { ...defaultConfig.log, kind: 'kafka' },
+    true,
+  ));
