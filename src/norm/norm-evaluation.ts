@@ -8,6 +8,7 @@
  *   const r = await evaluateNorm(docs, normalizer, { annotator });  // r.goldSpan.Chemical.accuracy
  */
 import type { Annotator } from '../nlp/annotator.js';
+import type { Scores } from '../nlp/ner-evaluation.js';
 import type { PubtatorDoc } from '../interchange/pubtator.js';
 import { segmentSentences } from '../text/segment-sentences.js';
 import type { NormInput, Normalizer } from './normalizer.js';
@@ -18,14 +19,8 @@ export interface TypeAccuracy {
   total: number;
 }
 
-export interface TypePrf {
-  precision: number;
-  recall: number;
-  f1: number;
-  tp: number;
-  fp: number;
-  fn: number;
-}
+/** Precision, recall and F1 of one type, with their counts (the NER evaluation's shape). */
+export type TypePrf = Scores;
 
 export interface NormEvaluation {
   documents: number;

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LitmineError } from '../../errors.js';
-import { evaluateNer, readConll } from '../../nlp/ner-evaluation.js';
+import { evaluateNer, readConll, type Scores } from '../../nlp/ner-evaluation.js';
 import { evaluateRe, readReFile, reFileFormat } from '../../nlp/re-evaluation.js';
 import { RelationClassifier } from '../../nlp/relation-classifier.js';
 import { TokenClassifier } from '../../nlp/token-classifier.js';
@@ -97,15 +97,7 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
   if (args.values.json) {
     io.out(JSON.stringify(result));
   } else {
-    const r = result as {
-      precision: number;
-      recall: number;
-      f1: number;
-      tp: number;
-      fp: number;
-      fn: number;
-      model: { name: string; version: string };
-    };
+    const r = result as unknown as Scores & { model: { name: string; version: string } };
     io.out(`${task} ${file}\nmodel ${r.model.name} ${r.model.version}`);
     io.out('precision recall     f1     tp     fp     fn');
     io.out(
