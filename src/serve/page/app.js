@@ -226,6 +226,7 @@ function entityCombobox({ id, label, value, placeholder, onPick }) {
   let pending = 0;
 
   const close = () => {
+    pending++; // an answer still on its way must not reopen the list
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
@@ -255,6 +256,8 @@ function entityCombobox({ id, label, value, placeholder, onPick }) {
       return close();
     }
     if (mine !== pending) return; // a newer keystroke won
+    // A later answer must not undo the user's arrow-key choice when it still offers that entity.
+    const kept = options[active]?.suggestion.key;
     options = suggestions.map((s, i) => ({
       suggestion: s,
       el: h(
@@ -268,7 +271,7 @@ function entityCombobox({ id, label, value, placeholder, onPick }) {
     list.replaceChildren(...options.map((o) => o.el));
     list.hidden = options.length === 0;
     input.setAttribute('aria-expanded', String(options.length > 0));
-    setActive(-1);
+    setActive(kept === undefined ? -1 : options.findIndex((o) => o.suggestion.key === kept));
   };
   let timer;
   input.addEventListener('input', () => {
