@@ -13,7 +13,7 @@ import { openEmbeddedLog } from '../../src/log/embedded-log.js';
 import { runLitmine, startLitmine, type TestSetup, waitFor } from '../integration/pipeline-helpers.js';
 import { elasticsearchStoreIds, logCounts, report, verdict } from './fault-counts.js';
 import { ES_URL, esService, sleep } from './fault-services.js';
-import { annotatedTemplate, fromTemplate, indexLag } from './fault-setup.js';
+import { annotatedTemplate, fromTemplate, indexLag, replayIndexInputs } from './fault-setup.js';
 
 const test = anyTest as TestFn;
 const OUTAGE_MS = Number(process.env.LITMINE_FAULTS_OUTAGE_MS ?? 60_000);
@@ -59,8 +59,10 @@ async function underWorker(t: ExecutionContext, fault: string, inject: () => Pro
   const worker = startLitmine(['worker', 'index', '--batch', '5', '--id', 'faulty', ...args]);
   try {
     await waitFor('the first indexed articles', async () => (await storedArticles(prefix)) >= 5, 120_000);
-    const lagAtFault = await indexLag(s);
     await inject();
+    // However fast the worker was, it has work left while the fault lasts.
+    await replayIndexInputs(s);
+    const lagAtFault = await indexLag(s);
     const faultAt = Date.now();
     await sleep(OUTAGE_MS);
     await heal();

@@ -47,3 +47,20 @@ export async function indexLag(s: TestSetup): Promise<number> {
     await log.close();
   }
 }
+
+/**
+ * Appends a second copy of every article and annotation to the log (a replay, as a re-ingest makes),
+ * so a worker struck by a fault is sure to have work left whatever the machine's speed. The index
+ * stage overwrites by id, and the counts treat an annotation per article copy as no duplicate.
+ */
+export async function replayIndexInputs(s: TestSetup): Promise<void> {
+  const log = openEmbeddedLog(join(s.dir, 'log.sqlite'));
+  try {
+    for (const topic of [s.topics.articles, s.topics.annotations]) {
+      const messages = await log.readAll(topic, { readCommitted: true });
+      await log.produce(messages.map((m) => ({ topic, key: m.key, value: m.value, headers: m.headers })));
+    }
+  } finally {
+    await log.close();
+  }
+}
