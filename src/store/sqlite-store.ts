@@ -81,9 +81,7 @@ export class SqliteStore implements SearchStore {
       throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `cannot open ${options.path}`, { cause: err, retriable: false });
     }
     this.#db.pragma('journal_mode = WAL');
-    // FULL, as the log: the index stage commits its offsets after this write, so a store write lost to
-    // a power cut after the (fsynced) offset commit would never be redelivered (docs/ARCHITECTURE.md).
-    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('synchronous = NORMAL');
   }
 
   async init(): Promise<void> {
