@@ -148,6 +148,8 @@ test.serial('the index worker SIGKILLed mid-batch and started again: every artic
   const { s, prefix, args } = await prepared();
   const worker = startLitmine(['worker', 'index', '--batch', '5', '--id', 'killed', ...args]);
   await waitFor('the first indexed articles', async () => (await storedArticles(prefix)) >= 5, 120_000);
+  // However fast the worker was, it has work left when it is killed.
+  await replayIndexInputs(s);
   worker.process.kill('SIGKILL');
   await worker.exit;
   const lagAtKill = await indexLag(s);
