@@ -178,7 +178,7 @@ export async function esCoMentioned(r: EsReader, query: CoMentionQuery): Promise
 }
 
 /** Mentions matching the filters grouped by entity key, ranked by documents, then mentions, then key. */
-async function bucketsByKey(
+export async function bucketsByKey(
   r: EsReader,
   what: string,
   filter: estypes.QueryDslQueryContainer[],

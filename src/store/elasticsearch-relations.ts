@@ -4,7 +4,7 @@
  * Query building only; the store passes an EsReader.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { EsReader } from './elasticsearch-entity-queries.js';
+import { bucketsByKey, type EsReader } from './elasticsearch-entity-queries.js';
 import { type SentenceSource, MAX_IDS, clampLimit, esArticleIds } from './elasticsearch-search.js';
 import { questionTerms, searchPhrases } from './query-terms.js';
 import type { AskAnswer, AskQuery, EntityRef, FacetBucket, FacetQuery, RelationGroup, RelationQuery, RelationResult } from './store.js';
@@ -105,31 +105,8 @@ export async function esFacets(r: EsReader, query: FacetQuery): Promise<FacetBuc
     if (!ids.length) return [];
     filter.push({ terms: { documentId: ids } });
   }
-  const res = await r.call('facet mentions', () =>
-    r.client.search({
-      index: r.names.mentions,
-      size: 0,
-      query: { bool: { filter, must_not: mustNot } },
-      aggs: {
-        keys: {
-          terms: { field: 'key', size: limit, order: [{ documents: 'desc' }, { _count: 'desc' }, { _key: 'asc' }] },
-          aggs: {
-            documents: { cardinality: { field: 'documentId' } },
-            text: { terms: { field: 'text', size: 1, order: [{ _count: 'desc' }, { _key: 'asc' }] } },
-            type: { terms: { field: 'type', size: 1 } },
-          },
-        },
-      },
-    }),
-  );
-  const aggs = res.aggregations as unknown as FacetAggs;
-  return aggs.keys.buckets.map((b) => ({
-    key: b.key,
-    text: b.text.buckets[0]?.key ?? '',
-    type: b.type.buckets[0]?.key ?? query.type,
-    documents: b.documents.value,
-    mentions: b.doc_count,
-  }));
+  const buckets = await bucketsByKey(r, 'facet mentions', filter, mustNot, limit);
+  return buckets.map((b) => (b.type ? b : { ...b, type: query.type }));
 }
 
 async function documentsMentioning(r: EsReader, ref: EntityRef): Promise<string[]> {
@@ -228,18 +205,6 @@ interface RelationAggs {
           }[];
         };
       };
-    }[];
-  };
-}
-
-interface FacetAggs {
-  keys: {
-    buckets: {
-      key: string;
-      doc_count: number;
-      documents: { value: number };
-      text: { buckets: { key: string }[] };
-      type: { buckets: { key: string }[] };
     }[];
   };
 }
