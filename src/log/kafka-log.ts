@@ -635,7 +635,15 @@ function hasErrorType(err: unknown, type: string): boolean {
   return (e.errors ?? []).some((x) => hasErrorType(x, type)) || (e.cause !== err && hasErrorType(e.cause, type));
 }
 
-const CONNECTION_ERRORS = ['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError'];
+// KafkaJSGroupCoordinatorNotFound is "non-retriable" in kafkajs, but it is what a transaction or a
+// consumer group gets while the broker is down or its coordinator is still loading after a restart.
+const CONNECTION_ERRORS = [
+  'KafkaJSConnectionError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSGroupCoordinatorNotFound',
+];
 
 /**
  * Connection trouble and exhausted retries of retriable errors mean "wait"; the rest is a rejection.

@@ -19,6 +19,13 @@ export const ES_PORT = Number(process.env.LITMINE_FAULTS_ES_PORT ?? 29200);
 export const KAFKA_BROKERS = `127.0.0.1:${KAFKA_PORT}`;
 export const ES_URL = `http://127.0.0.1:${ES_PORT}`;
 
+// The fault tier runs after the integration tier, whose Kafka and Elasticsearch addresses may still be
+// in the environment; they would override the fault configs (environment beats config file) and send
+// the tests' workers to the wrong services. Each test names its services itself.
+for (const name of ['LITMINE_KAFKA_BROKERS', 'LITMINE_ES_URL', 'LITMINE_ES_SERVER_MAJOR', 'LITMINE_LOG', 'LITMINE_STORE']) {
+  delete process.env[name];
+}
+
 export interface Service {
   name: string;
   start(): Promise<void>;

@@ -8,8 +8,14 @@ import kafkajs from 'kafkajs';
 import { isRetriable } from '../../src/errors.js';
 import { wrapKafka } from '../../src/log/kafka-log.js';
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSError } =
-  kafkajs as unknown as Record<string, new (...args: never[]) => Error>;
+const {
+  KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSError,
+} = kafkajs as unknown as Record<string, new (...args: never[]) => Error>;
 
 const refused = () =>
   new (KafkaJSConnectionError as never as new (m: string, o: object) => Error)('Connection error: connect ECONNREFUSED 127.0.0.1:29092', {
@@ -30,6 +36,14 @@ test('a connection error wrapped by exhausted retries is LITMINE_LOG_UNAVAILABLE
     t.true(isRetriable(wrapped));
     t.regex(wrapped.message, /^kafka transaction: .*ECONNREFUSED/);
   }
+});
+
+test('no group coordinator (the broker down, or its coordinator loading after a restart) is LITMINE_LOG_UNAVAILABLE', (t) => {
+  // kafkajs throws this class, marked non-retriable and with no cause, when no broker answers FindCoordinator.
+  const notFound = new (KafkaJSGroupCoordinatorNotFound as never as new (m: string) => Error)('Failed to find group coordinator');
+  const wrapped = wrapKafka(notFound, 'transaction');
+  t.is(wrapped.code, 'LITMINE_LOG_UNAVAILABLE');
+  t.true(isRetriable(wrapped));
 });
 
 test('protocol rejections and fencing stay LITMINE_LOG_PROTOCOL (not retriable)', (t) => {
