@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   LITMINE_LOG_PROTOCOL: { retriable: false, summary: 'the log rejected a request' },
   LITMINE_STORE_UNAVAILABLE: { retriable: true, summary: 'the search store is unavailable or overloaded' },
   LITMINE_STORE_REJECTED: { retriable: false, summary: 'the search store permanently rejected a document' },
+  LITMINE_INDEX_SET: {
+    retriable: false,
+    summary: 'an index set name is unusable or unknown, or the set is live and cannot be dropped (the message names it)',
+  },
   LITMINE_DISK_FULL: {
     retriable: false,
     summary: 'the file system holding the embedded log or store is full (named with its free bytes); free space and rerun',

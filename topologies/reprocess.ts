@@ -1,8 +1,8 @@
 /**
  * The reprocess topology: rolls out a new model by replaying the whole articles topic (compacted:
  * the latest version of every document, deletes as tombstones) through the annotate stage into a
- * target store — on Elasticsearch a fresh index set that the caller swaps behind the aliases when
- * complete, so the old set serves until then. Its consumer group is per target, so a killed
+ * target store — a fresh index set (SearchStore.createIndexSet) that the caller swaps to when
+ * complete, so the live set serves until then. Its consumer group is per target, so a killed
  * reprocess resumes where it stopped. An article that cannot be decoded, annotated or stored goes to
  * the dead-letter topic and the replay goes on (topologies/record-batch.ts).
  *

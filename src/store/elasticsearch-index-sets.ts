@@ -4,10 +4,10 @@
  * of a prefix. Reprocessing fills a new set while queries answer from the old one.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { LitmineError } from '../errors.js';
-import { type ElasticsearchStoreOptions, sanitize } from './elasticsearch-client.js';
+import type { ElasticsearchStoreOptions } from './elasticsearch-client.js';
 import { storeErrorCode } from './elasticsearch-errors.js';
 import { INDEX_KINDS, aliasName, indexName, indexTemplates } from './elasticsearch-mappings.js';
+import { indexSetName, liveIndexSet, unknownIndexSet } from './index-set-name.js';
 
 export interface IndexSetContext {
   client: Client;
@@ -33,9 +33,10 @@ export async function putIndexTemplates(r: IndexSetContext): Promise<void> {
 
 /** Creates the indices of a set (idempotent); with bulkLoad, refresh is off until swapAliases. */
 export async function createIndexSet(r: IndexSetContext, set: string, options: { bulkLoad?: boolean } = {}): Promise<void> {
-  await r.call(`create index set ${set}`, async () => {
+  const name = indexSetName(set);
+  await r.call(`create index set ${name}`, async () => {
     for (const kind of INDEX_KINDS) {
-      const index = indexName(r.prefix, kind, sanitize(set));
+      const index = indexName(r.prefix, kind, name);
       if (await r.client.indices.exists({ index })) continue;
       await r.client.indices.create({
         index,
@@ -43,7 +44,7 @@ export async function createIndexSet(r: IndexSetContext, set: string, options: {
       });
     }
     await r.client.cluster.health({
-      index: INDEX_KINDS.map((k) => indexName(r.prefix, k, sanitize(set))),
+      index: INDEX_KINDS.map((k) => indexName(r.prefix, k, name)),
       wait_for_status: 'yellow',
       timeout: '30s',
     });
@@ -53,10 +54,36 @@ export async function createIndexSet(r: IndexSetContext, set: string, options: {
 /** The index set the aliases point at, or null. */
 export async function currentIndexSet(r: IndexSetContext): Promise<string | null> {
   const alias = aliasName(r.prefix, 'articles');
-  if (!(await r.client.indices.existsAlias({ name: alias }))) return null;
-  const res = await r.client.indices.getAlias({ name: alias });
-  const index = Object.keys(res)[0];
-  return index ? index.slice(`${r.prefix}-articles-v`.length) : null;
+  return r.call('read aliases', async () => {
+    if (!(await r.client.indices.existsAlias({ name: alias }))) return null;
+    const res = await r.client.indices.getAlias({ name: alias });
+    const index = Object.keys(res)[0];
+    return index ? index.slice(setPrefix(r).length) : null;
+  });
+}
+
+/** The sets of the prefix: those with an articles index, sorted. */
+export async function listIndexSets(r: IndexSetContext): Promise<string[]> {
+  const rows = await r.call('list index sets', () =>
+    r.client.cat.indices({ index: `${setPrefix(r)}*`, h: 'index', format: 'json', expand_wildcards: 'open' }),
+  );
+  return (rows as { index?: string }[])
+    .map((row) => row.index ?? '')
+    .filter((index) => index.startsWith(setPrefix(r)))
+    .map((index) => index.slice(setPrefix(r).length))
+    .sort();
+}
+
+/** Throws LITMINE_INDEX_SET when the set has no articles index. */
+async function mustExist(r: IndexSetContext, name: string): Promise<void> {
+  const index = indexName(r.prefix, 'articles', name);
+  if (!(await r.call(`read index set ${name}`, () => r.client.indices.exists({ index })))) {
+    throw unknownIndexSet(name, await listIndexSets(r));
+  }
+}
+
+function setPrefix(r: IndexSetContext): string {
+  return `${r.prefix}-articles-v`;
 }
 
 /**
@@ -65,7 +92,8 @@ export async function currentIndexSet(r: IndexSetContext): Promise<string | null
  * the previous set (still there: delete it with deleteIndexSet when no longer needed).
  */
 export async function swapAliases(r: IndexSetContext, set: string): Promise<string | null> {
-  const target = sanitize(set);
+  const target = indexSetName(set);
+  await mustExist(r, target);
   const previous = await currentIndexSet(r);
   const indices = INDEX_KINDS.map((k) => indexName(r.prefix, k, target));
   await r.call(`swap aliases to ${target}`, async () => {
@@ -85,13 +113,14 @@ export async function swapAliases(r: IndexSetContext, set: string): Promise<stri
   return previous;
 }
 
+/** Deletes the indices of a set that is not behind the aliases. */
 export async function deleteIndexSet(r: IndexSetContext, set: string): Promise<void> {
-  const current = await currentIndexSet(r);
-  if (current === sanitize(set)) throw new LitmineError('LITMINE_USAGE', `index set ${set} is behind the aliases; swap first`);
-  await r.client.indices.delete({
-    index: INDEX_KINDS.map((k) => indexName(r.prefix, k, sanitize(set))),
-    ignore_unavailable: true,
-  });
+  const name = indexSetName(set);
+  await mustExist(r, name);
+  if ((await currentIndexSet(r)) === name) throw liveIndexSet(name);
+  await r.call(`delete index set ${name}`, () =>
+    r.client.indices.delete({ index: INDEX_KINDS.map((k) => indexName(r.prefix, k, name)), ignore_unavailable: true }),
+  );
 }
 
 /** Removes every index, alias and template of the prefix (tests, `litmine store drop`). */

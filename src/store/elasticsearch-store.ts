@@ -12,6 +12,7 @@ import { Client, type estypes } from '@elastic/elasticsearch';
 import type { Article } from '../records/types.js';
 import { type BulkCounters, bulkWrite } from './elasticsearch-bulk.js';
 import { type ElasticsearchStoreOptions, callElasticsearch, clientOptions, sanitize } from './elasticsearch-client.js';
+import { indexSetName } from './index-set-name.js';
 import { type PendingDoc, type StateDoc, emptyState, opDocumentId } from './elasticsearch-documents.js';
 import { esArticleAnnotations, esCoMentioned, esEntity, type EsReader, esSuggestEntities } from './elasticsearch-entity-queries.js';
 import * as indexSets from './elasticsearch-index-sets.js';
@@ -57,7 +58,7 @@ export class ElasticsearchStore implements SearchStore {
     this.prefix = sanitize(options.indexPrefix ?? 'litmine');
     this.#ownsClient = !client;
     this.client = client ?? new Client(clientOptions(options));
-    const set = options.indexSet ? sanitize(options.indexSet) : null;
+    const set = options.indexSet ? indexSetName(options.indexSet) : null;
     this.#names = Object.fromEntries(
       INDEX_KINDS.map((k) => [k, set ? indexName(this.prefix, k, set) : aliasName(this.prefix, k)]),
     ) as Record<IndexKind, string>;
@@ -82,20 +83,25 @@ export class ElasticsearchStore implements SearchStore {
     }
     await indexSets.putIndexTemplates(this.#admin);
     if (this.#options.indexSet) {
-      await this.createIndexSet(this.#options.indexSet);
+      await indexSets.createIndexSet(this.#admin, this.#options.indexSet);
       return;
     }
     const exists = await this.#call('read aliases', () => this.client.indices.existsAlias({ name: aliasName(this.prefix, 'articles') }));
     if (!exists) {
       const set = this.#options.initialIndexSet ?? '1';
-      await this.createIndexSet(set);
-      await this.swapAliases(set);
+      await indexSets.createIndexSet(this.#admin, set);
+      await this.swapTo(set);
     }
   }
 
-  /** Creates the indices of a set (idempotent); with bulkLoad, refresh is off until swapAliases. */
-  async createIndexSet(set: string, options: { bulkLoad?: boolean } = {}): Promise<void> {
+  /** Creates the indices of a set (idempotent; with bulkLoad, refresh is off until swapTo) and returns a store on it. */
+  async createIndexSet(set: string, options: { bulkLoad?: boolean } = {}): Promise<ElasticsearchStore> {
     await indexSets.createIndexSet(this.#admin, set, options);
+    return this.forIndexSet(set);
+  }
+
+  async listIndexSets(): Promise<string[]> {
+    return indexSets.listIndexSets(this.#admin);
   }
 
   /** The index set the aliases point at, or null. */
@@ -103,12 +109,12 @@ export class ElasticsearchStore implements SearchStore {
     return indexSets.currentIndexSet(this.#admin);
   }
 
-  /** Points every alias at `set` atomically; returns the previous set (still there until deleteIndexSet). */
-  async swapAliases(set: string): Promise<string | null> {
+  /** Points every alias at `set` atomically; returns the previous set (still there until dropIndexSet). */
+  async swapTo(set: string): Promise<string | null> {
     return indexSets.swapAliases(this.#admin, set);
   }
 
-  async deleteIndexSet(set: string): Promise<void> {
+  async dropIndexSet(set: string): Promise<void> {
     await indexSets.deleteIndexSet(this.#admin, set);
   }
 

@@ -2,10 +2,15 @@
  * The embedded search store: SQLite with FTS5 (BM25) through better-sqlite3, the default sink of
  * the index stage on one machine. Articles, sentences, mentions, relations and deletes are plain
  * tables; two FTS5 tables index article text and sentences. Same answers as Elasticsearch. This
- * module holds the schema and the writes; the queries are in sqlite-queries.ts.
+ * module holds the schema and the writes; the queries are in sqlite-queries.ts. Index sets are
+ * files beside the store file (sqlite-index-sets.ts): a store opened on the path follows the live
+ * set, checking the pointer at the start of every call, so a swap reaches readers and writers that
+ * were opened before it (a running `litmine serve`, the index stage); one opened with `indexSet`
+ * reads and writes that set only.
  *
  *   const store = new SqliteStore({ path: 'data/store.db' }); await store.init();
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError } from '../errors.js';
@@ -27,12 +32,16 @@ import type {
   StoreCounts,
   StoreOp,
 } from './store.js';
+import { indexSetName, liveIndexSet, unknownIndexSet } from './index-set-name.js';
+import { FIRST_SET, listSets, readLive, removeSet, setFile, writeLive } from './sqlite-index-sets.js';
 import { articleTexts, journalKeys, journalName, normKey, normText, publishedDate } from './store-fields.js';
 import { type DocState, decideAnnotation, decideArticle, decideDelete, invalidReason } from './version-rules.js';
 
 export interface SqliteStoreOptions {
-  /** Database file, or ':memory:'. */
+  /** Database file (the store's first index set, beside which the others live), or ':memory:'. */
   path: string;
+  /** Index set this store reads and writes directly (reprocessing); default: the live one. */
+  indexSet?: string;
 }
 
 const SCHEMA = `
@@ -70,21 +79,40 @@ CREATE TABLE IF NOT EXISTS deletes (document TEXT PRIMARY KEY, version INTEGER, 
 
 export class SqliteStore implements SearchStore {
   readonly kind = 'embedded' as const;
-  readonly #db: Database.Database;
-  readonly #path: string;
+  /** The store file: index sets and the live pointer are named from it. */
+  readonly #root: string;
+  /** Fixed to one set: in memory, or opened with `indexSet`; otherwise it follows the live pointer. */
+  readonly #pinned: boolean;
+  #set: string;
+  #path: string;
+  #db: Database.Database;
 
   constructor(options: SqliteStoreOptions) {
-    this.#path = options.path;
-    try {
-      this.#db = new Database(options.path);
-    } catch (err) {
-      throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `cannot open ${options.path}`, { cause: err, retriable: false });
-    }
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#root = options.path;
+    const memory = options.path === ':memory:';
+    this.#pinned = memory || options.indexSet !== undefined;
+    this.#set = memory ? FIRST_SET : options.indexSet !== undefined ? indexSetName(options.indexSet) : readLive(this.#root);
+    this.#path = memory ? options.path : setFile(this.#root, this.#set);
+    // A live set other than the first was made by createIndexSet; a missing file is an error, not a new empty store.
+    this.#db = openDatabase(this.#path, !this.#pinned && this.#set !== FIRST_SET);
+  }
+
+  /** Moves to the live set when a swap has named another (before every call; one small file read). */
+  #follow(): void {
+    if (this.#pinned) return;
+    const live = readLive(this.#root);
+    if (live === this.#set) return;
+    const path = setFile(this.#root, live);
+    const db = openDatabase(path, live !== FIRST_SET);
+    // better-sqlite3 is synchronous: no statement of this connection is running while we swap it.
+    this.#db.close();
+    this.#db = db;
+    this.#set = live;
+    this.#path = path;
   }
 
   async init(): Promise<void> {
+    this.#follow();
     try {
       this.#db.exec(SCHEMA);
     } catch (err) {
@@ -93,7 +121,56 @@ export class SqliteStore implements SearchStore {
     }
   }
 
+  // ---- Index sets -------------------------------------------------------------------------
+
+  /** Creates (or reopens) the set's file with the schema; `bulkLoad` changes nothing here. */
+  async createIndexSet(name: string, _options: { bulkLoad?: boolean } = {}): Promise<SqliteStore> {
+    const set = indexSetName(name);
+    this.#needsFile(`create index set ${set}`);
+    const store = new SqliteStore({ path: this.#root, indexSet: set });
+    try {
+      await store.init();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  async listIndexSets(): Promise<string[]> {
+    return this.#root === ':memory:' ? [FIRST_SET] : listSets(this.#root);
+  }
+
+  async currentIndexSet(): Promise<string | null> {
+    return this.#root === ':memory:' ? FIRST_SET : readLive(this.#root);
+  }
+
+  async swapTo(name: string): Promise<string | null> {
+    const set = indexSetName(name);
+    this.#needsFile(`swap to index set ${set}`);
+    if (!existsSync(setFile(this.#root, set))) throw unknownIndexSet(set, listSets(this.#root));
+    const previous = readLive(this.#root);
+    if (previous !== set) writeLive(this.#root, set);
+    return previous;
+  }
+
+  async dropIndexSet(name: string): Promise<void> {
+    const set = indexSetName(name);
+    this.#needsFile(`drop index set ${set}`);
+    if (!existsSync(setFile(this.#root, set))) throw unknownIndexSet(set, listSets(this.#root));
+    if (readLive(this.#root) === set) throw liveIndexSet(set);
+    removeSet(this.#root, set);
+  }
+
+  #needsFile(what: string): void {
+    if (this.#root === ':memory:')
+      throw new LitmineError('LITMINE_INDEX_SET', `${what}: index sets need a store file; this store is in memory`);
+  }
+
+  // ---- Writing ----------------------------------------------------------------------------
+
   async apply(ops: StoreOp[]): Promise<ApplyResult> {
+    this.#follow();
     const result: ApplyResult = { applied: 0, rejected: [], ignored: 0 };
     // One transaction per batch (durable together); each op in its own savepoint so that one bad
     // document is rejected without undoing the others.
@@ -302,43 +379,53 @@ export class SqliteStore implements SearchStore {
   }
 
   async getArticle(documentId: string): Promise<Article | null> {
+    this.#follow();
     const row = this.#db.prepare('SELECT json FROM articles WHERE id = ?').get(documentId) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as Article) : null;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    this.#follow();
     return sqliteSearch(this.#db, query);
   }
 
   async relations(query: RelationQuery): Promise<RelationResult> {
+    this.#follow();
     return sqliteRelations(this.#db, query);
   }
 
   async facets(query: FacetQuery): Promise<FacetBucket[]> {
+    this.#follow();
     return sqliteFacets(this.#db, query);
   }
 
   async ask(query: AskQuery): Promise<AskAnswer> {
+    this.#follow();
     return sqliteAsk(this.#db, query);
   }
 
   async articleAnnotations(documentId: string): Promise<ArticleAnnotations> {
+    this.#follow();
     return sqliteArticleAnnotations(this.#db, documentId);
   }
 
   async entity(key: string): Promise<EntitySummary | null> {
+    this.#follow();
     return sqliteEntity(this.#db, key);
   }
 
   async suggestEntities(query: EntitySuggestQuery): Promise<EntitySuggestion[]> {
+    this.#follow();
     return sqliteSuggestEntities(this.#db, query);
   }
 
   async coMentioned(query: CoMentionQuery): Promise<FacetBucket[]> {
+    this.#follow();
     return sqliteCoMentioned(this.#db, query);
   }
 
   async counts(): Promise<StoreCounts> {
+    this.#follow();
     const n = (table: string) => (this.#db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { articles: n('articles'), sentences: n('sentences'), mentions: n('mentions'), relations: n('relations') };
   }
@@ -348,4 +435,17 @@ export class SqliteStore implements SearchStore {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function openDatabase(path: string, mustExist: boolean): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: mustExist });
+  } catch (err) {
+    const missing = mustExist && !existsSync(path) ? ': the live index set is this file, and it is missing' : '';
+    throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `cannot open ${path}${missing}`, { cause: err, retriable: false });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
 }

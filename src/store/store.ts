@@ -6,6 +6,7 @@
  *   await store.apply([{ op: 'upsertArticle', article }, { op: 'upsertAnnotation', annotation }]);
  *   const hits = await store.search({ text: 'pannexin 1', filters: { entityType: 'Gene' } });
  *   const rel = await store.relations({ entity: { text: 'cisplatin' }, type: 'CID' });
+ *   const next = await store.createIndexSet('v2'); await next.apply(ops); await store.swapTo('v2');
  */
 import type { Annotation, Article } from '../records/types.js';
 import type { EntityReads } from './entity-reads.js';
@@ -148,8 +149,34 @@ export interface StoreCounts {
   relations: number;
 }
 
-/** Writes, searches, and the article and entity reads of the analysts' pages (entity-reads.ts). */
-export interface SearchStore extends EntityReads {
+/**
+ * Named generations of the store's contents. One is live: queries and writes through the store reach
+ * it. Reprocessing fills another set while the live one answers, then swaps. On Elasticsearch a set
+ * is five versioned indices behind aliases; on the embedded store a SQLite file beside the store
+ * file, named live by a pointer file (sqlite-index-sets.ts). Names pass through indexSetName().
+ */
+export interface IndexSets {
+  /**
+   * Creates the set when missing (idempotent: an existing set keeps its contents, so a stopped fill
+   * resumes) and returns a store that reads and writes that set directly; close it when done.
+   * `bulkLoad` (Elasticsearch) turns refresh off until the swap.
+   */
+  createIndexSet(name: string, options?: { bulkLoad?: boolean }): Promise<SearchStore>;
+  /** The sets that exist, sorted. */
+  listIndexSets(): Promise<string[]>;
+  /** The live set, or null when there is none yet. */
+  currentIndexSet(): Promise<string | null>;
+  /**
+   * Makes `name` the live set in one atomic step, for every store opened on the same data, including
+   * those opened before the swap; returns the previous live set (kept until dropIndexSet).
+   */
+  swapTo(name: string): Promise<string | null>;
+  /** Removes a set and its contents; refuses the live one. */
+  dropIndexSet(name: string): Promise<void>;
+}
+
+/** Writes, searches, the article and entity reads of the analysts' pages (entity-reads.ts), and index sets. */
+export interface SearchStore extends EntityReads, IndexSets {
   readonly kind: 'embedded' | 'elasticsearch';
   /** Creates tables / indices and aliases when missing. Idempotent. */
   init(): Promise<void>;

@@ -112,7 +112,7 @@ it('real XML indexed into Elasticsearch is found by text, entity, relation and q
       answering = false;
       await querying;
       t.is(reprocess.code, 0, reprocess.output);
-      t.regex(reprocess.stdout, /aliases now point at index set r2/);
+      t.regex(reprocess.stdout, /index set r2 is now live/);
       t.deepEqual(failures, []);
       t.true(queries > 0);
       await after.refresh();

@@ -40,7 +40,11 @@ storeContract(
   'elasticsearch',
   async () => {
     const prefix = uniquePrefix();
-    return { store: new ElasticsearchStore(options(prefix)), dispose: () => drop(prefix) };
+    return {
+      store: new ElasticsearchStore(options(prefix)),
+      reopen: () => new ElasticsearchStore(options(prefix)),
+      dispose: () => drop(prefix),
+    };
   },
   skip ? { skip } : {},
 );
@@ -211,8 +215,7 @@ test('elasticsearch: reprocessing fills a new index set while queries answer fro
       }
     })();
 
-    await store.createIndexSet('2', { bulkLoad: true });
-    const next = store.forIndexSet('2');
+    const next = await store.createIndexSet('2', { bulkLoad: true });
     const newModel = 'mv-test-0002';
     for (const d of CORPUS) {
       await next.apply([
@@ -226,7 +229,7 @@ test('elasticsearch: reprocessing fills a new index set while queries answer fro
       before.relations[0]!.evidence.map((e) => e.relationId),
       [annotation(DOC_A).relations[0]!.id, annotation(DOC_B).relations[0]!.id],
     );
-    const previous = await store.swapAliases('2');
+    const previous = await store.swapTo('2');
     t.is(previous, '1');
     stop = true;
     await reader;
@@ -248,8 +251,8 @@ test('elasticsearch: reprocessing fills a new index set while queries answer fro
     await store.apply([{ op: 'deleteArticle', documentId: DOC_B.id }]);
     await store.refresh();
     t.is((await next.counts()).articles, CORPUS.length - 1);
-    await t.throwsAsync(store.deleteIndexSet('2'), { message: /behind the aliases/ });
-    await store.deleteIndexSet('1');
+    await t.throwsAsync(store.dropIndexSet('2'), { message: /index set 2 is live/ });
+    await store.dropIndexSet('1');
     t.is((await store.search({ text: 'cisplatin' })).total, 1);
   } finally {
     await store.close();

@@ -12,7 +12,7 @@ import { LitmineError } from '../../src/errors.js';
 import { buildApp } from '../../src/serve/build-app.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { SearchStore } from '../../src/store/store.js';
-import { corpusOps } from '../store/store-fixtures.js';
+import { DOC_A, corpusOps } from '../store/store-fixtures.js';
 import { apiSuite } from './api-suite.js';
 
 apiSuite('embedded', async () => ({
@@ -131,4 +131,24 @@ test('an unexpected error is a 500 with a generic message: no stack, no internal
   t.is(r.statusCode, 500);
   t.deepEqual(r.json(), { error: { code: 'LITMINE_INTERNAL', message: 'internal error' } });
   await app.close();
+});
+
+test('a swap of index sets made by another process reaches the running server on its next request', async (t) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'litmine-serve-')), 'store.sqlite');
+  const store = new SqliteStore({ path });
+  await store.init();
+  await store.apply(corpusOps());
+  const app = await buildApp({ store });
+  t.is((await app.inject('/api/search?q=cisplatin')).json().total, 2);
+  const admin = new SqliteStore({ path });
+  const next = await admin.createIndexSet('v2');
+  await next.apply(corpusOps([DOC_A]));
+  await next.close();
+  t.is((await app.inject('/api/search?q=cisplatin')).json().total, 2, 'a filled set is not live before the swap');
+  await admin.swapTo('v2');
+  t.is((await app.inject('/api/search?q=cisplatin')).json().total, 1);
+  t.is((await app.inject('/readyz')).json().counts.articles, 1);
+  await admin.close();
+  await app.close();
+  await store.close();
 });

@@ -2,18 +2,22 @@
  * The search-store contract: one suite every SearchStore implementation passes (the embedded SQLite
  * store in the unit tier, Elasticsearch in the integration tier). Each test opens a fresh store from
  * the factory, loads self-written fixtures and checks answers and shapes, not engine-specific scores.
+ * Its entity-read and index-set cases are in entity-reads-contract.ts and index-set-contract.ts.
  *
- *   storeContract('embedded', async () => ({ store: new SqliteStore({ path: ':memory:' }) }));
+ *   storeContract('embedded', async () => ({ store: new SqliteStore({ path }), reopen: () => new SqliteStore({ path }) }));
  */
 import anyTest, { type TestFn } from 'ava';
 import type { SearchStore, StoreOp } from '../../src/store/store.js';
 import { entityReadsContract } from './entity-reads-contract.js';
+import { indexSetContract } from './index-set-contract.js';
 import { CORPUS, CORPUS_COUNTS, DOC_A, DOC_B, DOC_C, annotation, article, corpusOps, doc } from './store-fixtures.js';
 
 export interface OpenedStore {
   store: SearchStore;
   /** Removes what the store created (indices); close() is called before it. */
   dispose?: () => Promise<void>;
+  /** Another handle on the same store, as a second process opens it (the index-set cases need it). */
+  reopen?: () => SearchStore;
 }
 
 export type StoreFactory = () => Promise<OpenedStore>;
@@ -35,6 +39,7 @@ export function storeContract(name: string, open: StoreFactory, options: { skip?
     }
   };
   entityReadsContract(name, open, options);
+  indexSetContract(name, open, options);
 
   const loaded = async (store: SearchStore, ops: StoreOp[] = corpusOps()) => {
     const result = await store.apply(ops);
