@@ -89,7 +89,7 @@ function setPrefix(r: IndexSetContext): string {
 /**
  * Points every alias at `set` in one atomic updateAliases call (remove + add), after restoring
  * the set's refresh interval and refreshing it, so queries never see a half-filled set. Returns
- * the previous set (still there: delete it with deleteIndexSet when no longer needed).
+ * the previous set (still there: drop it with dropIndexSet when no longer needed).
  */
 export async function swapAliases(r: IndexSetContext, set: string): Promise<string | null> {
   const target = indexSetName(set);
