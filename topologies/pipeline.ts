@@ -9,7 +9,7 @@ import type { Log } from '../src/log/log.js';
 import type { Annotator } from '../src/nlp/annotator.js';
 import type { SearchStore, StoreCounts } from '../src/store/store.js';
 import { runAnnotate } from './annotate.js';
-import { runIndex } from './index-topology.js';
+import { runIndex } from './index.js';
 import { addInvalidUtf8, runIngest, type IngestConnector, type IngestCursorStore, type IngestStats } from './ingest.js';
 import { topicSpecs } from './topics.js';
 

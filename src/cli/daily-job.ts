@@ -7,7 +7,7 @@
  */
 import { JsonCursorStore } from '../../connectors/json-cursor-store.js';
 import { ANNOTATE_GROUP } from '../../topologies/annotate.js';
-import { INDEX_GROUP } from '../../topologies/index-topology.js';
+import { INDEX_GROUP } from '../../topologies/index.js';
 import { type IngestConnector, type IngestCursorStore, invalidUtf8Note } from '../../topologies/ingest.js';
 import { runPipeline, type PipelineResult } from '../../topologies/pipeline.js';
 import type { RunWindowResult } from '../../topologies/schedule.js';

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedLog } from '../../src/log/embedded-log.js';
-import { INDEX_GROUP } from '../../topologies/index-topology.js';
+import { INDEX_GROUP } from '../../topologies/index.js';
 import { ABSTRACTS_XML, runLitmine, setupDataDir, type TestSetup } from '../integration/pipeline-helpers.js';
 
 let template: Promise<TestSetup> | undefined;

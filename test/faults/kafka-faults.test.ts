@@ -10,7 +10,7 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import { KafkaLog } from '../../src/log/kafka-log.js';
 import { ANNOTATE_GROUP } from '../../topologies/annotate.js';
-import { INDEX_GROUP } from '../../topologies/index-topology.js';
+import { INDEX_GROUP } from '../../topologies/index.js';
 import { ABSTRACTS_XML, runLitmine, setupDataDir, startLitmine, type TestSetup, waitFor } from '../integration/pipeline-helpers.js';
 import { oversizedInput } from './fault-inputs.js';
 import { logCounts, report, sqliteStoreIds, verdict } from './fault-counts.js';

@@ -16,7 +16,7 @@ import type { DeadLetter } from '../../src/records/types.js';
 import type { ApplyResult, StoreOp } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { runAnnotate } from '../../topologies/annotate.js';
-import { runIndex } from '../../topologies/index-topology.js';
+import { runIndex } from '../../topologies/index.js';
 import { runIngest } from '../../topologies/ingest.js';
 import { runReprocess } from '../../topologies/reprocess.js';
 import { topicSpecs } from '../../topologies/topics.js';

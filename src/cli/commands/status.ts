@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { dataPath, openLog, openStore } from '../open-services.js';
 import { listRuns } from '../../../topologies/schedule.js';
 import { ANNOTATE_GROUP } from '../../../topologies/annotate.js';
-import { INDEX_GROUP } from '../../../topologies/index-topology.js';
+import { INDEX_GROUP } from '../../../topologies/index.js';
 
 export const statusCommand: Command = {
   name: 'status',

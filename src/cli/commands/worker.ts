@@ -16,7 +16,7 @@ import { RetryAborted, retryBatch } from '../../log/retry-batch.js';
 import { LitmineError } from '../../errors.js';
 import type { SearchStore } from '../../store/store.js';
 import { runAnnotate } from '../../../topologies/annotate.js';
-import { runIndex } from '../../../topologies/index-topology.js';
+import { runIndex } from '../../../topologies/index.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 
 export const workerCommand: Command = {
