@@ -43,11 +43,15 @@ export function fileSystemOf(path: string): FileSystemInfo {
   } catch {
     // not Linux: the folder stands for its file system
   }
-  try {
-    const s = statfsSync(dir);
-    return { mount, type, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
-  } catch {
-    return { mount, type, freeBytes: null, totalBytes: null };
+  // The folder may not exist yet (a data directory being created): its nearest existing ancestor
+  // is on the same file system.
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      const s = statfsSync(at);
+      return { mount, type, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+    } catch {
+      if (dirname(at) === at) return { mount, type, freeBytes: null, totalBytes: null };
+    }
   }
 }
 

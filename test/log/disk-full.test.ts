@@ -66,8 +66,8 @@ test('SQLITE_FULL in produce and in a batch commit is LITMINE_DISK_FULL, named, 
   }
 });
 
-test('fileSystemOf names the mount holding a path, with its type and sizes', (t) => {
-  const fs = fileSystemOf(join(tmpdir(), 'x', 'y.sqlite'));
+test('fileSystemOf names the mount holding a path, with its type and sizes, even before its folder exists', (t) => {
+  const fs = fileSystemOf(join(tmpdir(), `litmine-absent-${process.pid}`, 'x', 'y.sqlite'));
   t.true(join(tmpdir(), 'x').startsWith(fs.mount));
   t.true((fs.freeBytes ?? -1) >= 0);
   t.true((fs.totalBytes ?? 0) >= (fs.freeBytes ?? 0));
