@@ -7,7 +7,7 @@
  *   await runAnnotate({ log, annotator, topics, untilIdle: true });
  */
 import type { LitmineConfig } from '../src/config/config-schema.js';
-import type { Log, OutMessage, ProcessResult } from '../src/log/log.js';
+import type { OutMessage, ProcessResult } from '../src/log/log.js';
 import type { Annotator } from '../src/nlp/annotator.js';
 import { meteredAnnotator } from '../src/observability/metered-annotator.js';
 import { timeBatch } from '../src/observability/metrics.js';
@@ -16,21 +16,14 @@ import { annotationOutputs } from '../src/stages/annotation-outputs.js';
 import { LitmineError } from '../src/errors.js';
 import { type AnnotatedInput, decodeAndAnnotate } from './article-steps.js';
 import { logMessageOrigin } from './record-batch.js';
+import type { ConsumingStageOptions } from './stage-options.js';
 import { MAX_RECORD_BYTES } from './topics.js';
 
 export const ANNOTATE_GROUP = 'litmine-annotate';
 const STAGE = 'annotate';
 
-export interface AnnotateTopologyOptions {
-  log: Log;
+export interface AnnotateTopologyOptions extends ConsumingStageOptions {
   annotator: Annotator;
-  topics: LitmineConfig['topics'];
-  untilIdle?: boolean;
-  signal?: AbortSignal;
-  maxBatchSize?: number;
-  workerId?: string;
-  /** Told of every retriable failure (log or store unavailable) before its backoff. */
-  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { articles: number; mentions: number; relations: number; deadLetters: number }) => void;
 }
 

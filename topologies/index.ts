@@ -9,26 +9,19 @@
  *   await runIndex({ log, store, topics, untilIdle: true });
  */
 import type { LitmineConfig } from '../src/config/config-schema.js';
-import type { Log, LogMessage, ProcessResult } from '../src/log/log.js';
+import type { LogMessage, ProcessResult } from '../src/log/log.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import type { SearchStore, StoreOp } from '../src/store/store.js';
 import { decodeAnnotationMessage, decodeArticleMessage } from './article-steps.js';
 import { logMessageOrigin, RecordBatch } from './record-batch.js';
+import type { ConsumingStageOptions } from './stage-options.js';
 import { applyPerRecord } from './store-writes.js';
 
 export const INDEX_GROUP = 'litmine-index';
 const STAGE = 'index';
 
-export interface IndexTopologyOptions {
-  log: Log;
+export interface IndexTopologyOptions extends ConsumingStageOptions {
   store: SearchStore;
-  topics: LitmineConfig['topics'];
-  untilIdle?: boolean;
-  signal?: AbortSignal;
-  maxBatchSize?: number;
-  workerId?: string;
-  /** Told of every retriable failure (log or store unavailable) before its backoff. */
-  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   onBatch?: (stats: { upserts: number; deletes: number; annotations: number; deadLetters: number }) => void;
 }
 
