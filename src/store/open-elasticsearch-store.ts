@@ -8,25 +8,21 @@
  */
 import type { ElasticsearchConfig } from '../config/config-schema.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
+import { initialized } from './initialized.js';
 
 export async function openElasticsearchStore(
   config: ElasticsearchConfig,
   options: { readOnly?: boolean } = {},
 ): Promise<ElasticsearchStore> {
-  const store = new ElasticsearchStore({
-    node: config.node,
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-    ...(config.username ? { username: config.username, password: config.password ?? '' } : {}),
-    ...(config.caFile ? { caFile: config.caFile } : {}),
-    serverMajor: config.serverMajor,
-    indexPrefix: config.indexPrefix,
-    ...(options.readOnly ? { readOnly: true } : {}),
-  });
-  try {
-    await store.init();
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  return store;
+  return initialized(
+    new ElasticsearchStore({
+      node: config.node,
+      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+      ...(config.username ? { username: config.username, password: config.password ?? '' } : {}),
+      ...(config.caFile ? { caFile: config.caFile } : {}),
+      serverMajor: config.serverMajor,
+      indexPrefix: config.indexPrefix,
+      ...(options.readOnly ? { readOnly: true } : {}),
+    }),
+  );
 }

@@ -36,6 +36,7 @@ import { indexSetName, liveIndexSet, unknownIndexSet } from './index-set-name.js
 import { FIRST_SET, listSets, readLive, removeSet, setFile, writeLive } from './sqlite-index-sets.js';
 import { articleTexts, journalKeys, journalName, normKey, normText, publishedDate } from './store-fields.js';
 import { type DocState, decideAnnotation, decideArticle, decideDelete, invalidReason } from './version-rules.js';
+import { initialized } from './initialized.js';
 
 export interface SqliteStoreOptions {
   /** Database file (the store's first index set, beside which the others live), or ':memory:'. */
@@ -127,14 +128,7 @@ export class SqliteStore implements SearchStore {
   async createIndexSet(name: string, _options: { bulkLoad?: boolean } = {}): Promise<SqliteStore> {
     const set = indexSetName(name);
     this.#needsFile(`create index set ${set}`);
-    const store = new SqliteStore({ path: this.#root, indexSet: set });
-    try {
-      await store.init();
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-    return store;
+    return initialized(new SqliteStore({ path: this.#root, indexSet: set }));
   }
 
   async listIndexSets(): Promise<string[]> {

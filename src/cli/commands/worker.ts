@@ -14,6 +14,7 @@ import { serveMetrics } from '../../observability/metrics-server.js';
 import { retryNotice } from '../retry-notice.js';
 import { RetryAborted, retryBatch } from '../../log/retry-batch.js';
 import { LitmineError } from '../../errors.js';
+import { initialized } from '../../store/initialized.js';
 import type { SearchStore } from '../../store/store.js';
 import { runAnnotate } from '../../../topologies/annotate.js';
 import { runIndex } from '../../../topologies/index.js';
@@ -78,16 +79,7 @@ export const workerCommand: Command = {
           await annotator.close();
         }
       } else {
-        const store: SearchStore = await untilAvailable(async () => {
-          const opened = await openStore(config);
-          try {
-            await opened.init();
-          } catch (err) {
-            await opened.close();
-            throw err;
-          }
-          return opened;
-        });
+        const store: SearchStore = await untilAvailable(async () => initialized(await openStore(config)));
         notice.recovered();
         const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
         try {
