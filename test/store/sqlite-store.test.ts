@@ -13,6 +13,16 @@ import { CORPUS_COUNTS, DOC_A, DOC_B, corpusOps } from './store-fixtures.js';
 import { storeContract } from './store-contract.js';
 import { normalizedStoreContract } from './store-contract-ids.js';
 
+/** Runs `fn` in a fresh temporary folder, removed afterwards whatever happens. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 storeContract('embedded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));
   const path = join(dir, 'store.sqlite');
@@ -24,9 +34,8 @@ storeContract('embedded', async () => {
 });
 normalizedStoreContract('embedded', async () => ({ store: new SqliteStore({ path: ':memory:' }) }));
 
-test('embedded: a store file keeps its contents across reopen', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));
-  try {
+test('embedded: a store file keeps its contents across reopen', async (t) =>
+  inTempDir(async (dir) => {
     const path = join(dir, 'store.db');
     const first = new SqliteStore({ path });
     await first.init();
@@ -37,14 +46,10 @@ test('embedded: a store file keeps its contents across reopen', async (t) => {
     t.deepEqual(await second.counts(), CORPUS_COUNTS);
     t.is((await second.search({ text: 'cisplatin' })).total, 2);
     await second.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('embedded: index sets are files beside the store file, and a pointer file names the live one', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));
-  try {
+test('embedded: index sets are files beside the store file, and a pointer file names the live one', async (t) =>
+  inTempDir(async (dir) => {
     const path = join(dir, 'store.sqlite');
     const store = new SqliteStore({ path });
     await store.init();
@@ -75,14 +80,10 @@ test('embedded: index sets are files beside the store file, and a pointer file n
     const err = t.throws(() => new SqliteStore({ path }));
     t.is((err as LitmineError).code, 'LITMINE_STORE_UNAVAILABLE');
     t.regex(err!.message, /store-gone\.sqlite: the live index set is this file, and it is missing/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('embedded: a reader keeps answering whole sets while another store swaps under it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'litmine-store-'));
-  try {
+test('embedded: a reader keeps answering whole sets while another store swaps under it', async (t) =>
+  inTempDir(async (dir) => {
     const path = join(dir, 'store.sqlite');
     const writer = new SqliteStore({ path });
     await writer.init();
@@ -100,10 +101,7 @@ test('embedded: a reader keeps answering whole sets while another store swaps un
     t.is(await reader.currentIndexSet(), 'next');
     await reader.close();
     await writer.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('embedded: a store in memory has its one set and refuses to make others', async (t) => {
   const store = new SqliteStore({ path: ':memory:' });
