@@ -17,6 +17,7 @@ import type { Log } from '../log/log.js';
 import type { Annotator } from '../nlp/annotator.js';
 import type { SearchStore } from '../store/store.js';
 import type { CommandContext } from './command.js';
+import { compactLog } from './log-maintenance.js';
 import { dataPath, openAnnotator, openLog, openStore } from './open-services.js';
 import { Progress } from './progress.js';
 import { retryNotice } from './retry-notice.js';
@@ -117,7 +118,11 @@ async function runWithProgress(
     },
   })
     .then(async (result) => {
-      if (!parts.signal.aborted) await assertCaughtUp(parts.log, config);
+      if (!parts.signal.aborted) {
+        await assertCaughtUp(parts.log, config);
+        // Every run appends a new version of each record it saw: clean up so the log stays its size.
+        await compactLog(parts.log, io.err);
+      }
       return result;
     })
     .finally(() => progress?.done());

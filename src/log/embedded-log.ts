@@ -2,6 +2,8 @@
  * The embedded log: Kafka's model (topics, keyed partitions, offsets, consumer groups) in one
  * SQLite file, the default seam on a single machine. A batch's outputs and its offset commit are one
  * SQLite transaction, so a crash never half-applies a batch: that is the embedded exactly-once.
+ * Here: topics, produce, the consumer loop with its partition leases, and reads; the tables are in
+ * embedded-schema.ts, log cleaning in embedded-compaction.ts, error codes in embedded-errors.ts.
  *
  *   const log = openEmbeddedLog('data/log.sqlite');
  *   await log.ensureTopics([{ name: 'litmine.articles', partitions: 3, cleanup: 'compact' }]);
@@ -11,10 +13,14 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { diskFullError, isDiskFull } from '../disk-full.js';
 import { LitmineError, isRetriable } from '../errors.js';
+import { deleteExpired, reclaimSpace } from './embedded-compaction.js';
+import { wrapSqlite } from './embedded-errors.js';
+import { type MessageRow, SCHEMA, type TopicRow, toLogMessage } from './embedded-schema.js';
 import type {
   BatchContext,
+  CompactOptions,
+  CompactResult,
   Log,
   LogMessage,
   OutMessage,
@@ -46,81 +52,10 @@ export interface EmbeddedLogOptions {
   synchronous?: 'full' | 'normal';
 }
 
-export interface CompactOptions {
-  /** Tombstones younger than this survive compaction so lagging readers still see the delete. Default 1 day. */
-  tombstoneRetentionMs?: number;
-  /** Clock for tests. */
-  now?: number;
-}
-
-export interface CompactResult {
-  removed: number;
-}
-
-interface TopicRow {
-  name: string;
-  partitions: number;
-  cleanup: 'delete' | 'compact';
-  retention_ms: number;
-}
-
-interface MessageRow {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: Buffer | null;
-  headers: string | null;
-  timestamp: number;
-}
-
 interface Assignment {
   topic: string;
   partition: number;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS topics (
-  name TEXT PRIMARY KEY,
-  partitions INTEGER NOT NULL,
-  cleanup TEXT NOT NULL,
-  retention_ms INTEGER NOT NULL
-);
--- start/next_offset survive deletes, so offsets never go back after retention or compaction.
-CREATE TABLE IF NOT EXISTS partitions (
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  start_offset INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL,
-  PRIMARY KEY (topic, partition)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS messages (
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  offset INTEGER NOT NULL,
-  key TEXT,
-  value BLOB,
-  headers TEXT,
-  timestamp INTEGER NOT NULL,
-  PRIMARY KEY (topic, partition, offset)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS group_offsets (
-  grp TEXT NOT NULL,
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL,
-  PRIMARY KEY (grp, topic, partition)
-) WITHOUT ROWID;
--- One owner per group partition at a time, so two worker processes split the work.
-CREATE TABLE IF NOT EXISTS leases (
-  grp TEXT NOT NULL,
-  topic TEXT NOT NULL,
-  partition INTEGER NOT NULL,
-  owner TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  PRIMARY KEY (grp, topic, partition)
-) WITHOUT ROWID;
-`;
 
 export class EmbeddedLog implements Log {
   readonly kind = 'embedded' as const;
@@ -144,7 +79,14 @@ export class EmbeddedLog implements Log {
     try {
       this.db = new Database(options.path);
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      // Before the first table: a new file gives pages freed by compaction back incrementally.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
       this.db.pragma('journal_mode = WAL');
+      // FULL: a commit is on disk before it returns, in WAL mode too. Durability end to end rests on
+      // it: annotate's outputs and offsets are one commit, and index commits its offsets only after
+      // the store's write has returned, so that write must be as durable (FULL on the embedded store,
+      // the translog fsync Elasticsearch does per bulk request) or a power loss after the offset
+      // commit loses it. NORMAL in WAL mode can drop the last commits on power loss, never on a crash.
       this.db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
       this.db.exec(SCHEMA);
     } catch (err) {
@@ -369,44 +311,15 @@ export class EmbeddedLog implements Log {
     }, 'deleteTopics');
   }
 
-  /**
-   * Log cleaning, which Kafka does in the background: compacted topics keep the latest message per
-   * key (old tombstones go too); 'delete' topics drop messages older than their retention. Offsets
-   * are kept, so readers see gaps, as in Kafka. Call it from the daily schedule.
-   */
+  /** Log cleaning by the topics' specs, then the freed space goes back to the file system. */
   async compact(options: CompactOptions = {}): Promise<CompactResult> {
-    const now = options.now ?? Date.now();
-    const tombstoneHorizon = now - (options.tombstoneRetentionMs ?? 86_400_000);
-    return this.write(() => {
-      let removed = 0;
-      const topics = this.db.prepare<[], TopicRow>('SELECT * FROM topics').all();
-      for (const t of topics) {
-        if (t.cleanup === 'compact') {
-          removed += this.db
-            .prepare(
-              `DELETE FROM messages AS m WHERE m.topic = ? AND m.key IS NOT NULL AND EXISTS (
-                 SELECT 1 FROM messages AS n WHERE n.topic = m.topic AND n.partition = m.partition
-                   AND n.key = m.key AND n.offset > m.offset)`,
-            )
-            .run(t.name).changes;
-          removed += this.db
-            .prepare('DELETE FROM messages WHERE topic = ? AND value IS NULL AND timestamp < ?')
-            .run(t.name, tombstoneHorizon).changes;
-        } else if (t.retention_ms >= 0) {
-          removed += this.db.prepare('DELETE FROM messages WHERE topic = ? AND timestamp < ?').run(t.name, now - t.retention_ms).changes;
-        }
-        // The log start moves to the first retained message (or the end when none is left).
-        this.db
-          .prepare(
-            `UPDATE partitions SET start_offset = COALESCE(
-               (SELECT MIN(offset) FROM messages WHERE messages.topic = partitions.topic
-                  AND messages.partition = partitions.partition), next_offset)
-             WHERE topic = ?`,
-          )
-          .run(t.name);
-      }
-      return { removed };
-    }, 'compact');
+    const removed = this.write(() => deleteExpired(this.db, options), 'compact');
+    if (removed === 0) return { removed, reclaimedBytes: 0 };
+    try {
+      return { removed, reclaimedBytes: reclaimSpace(this.db) };
+    } catch (err) {
+      throw wrapSqlite(err, 'embedded log space reclaim failed', this.path);
+    }
   }
 
   async close(): Promise<void> {
@@ -564,34 +477,4 @@ export class EmbeddedLog implements Log {
 
 export function openEmbeddedLog(path: string, options: Omit<EmbeddedLogOptions, 'path'> = {}): EmbeddedLog {
   return new EmbeddedLog({ ...options, path });
-}
-
-function toLogMessage(row: MessageRow): LogMessage {
-  return {
-    topic: row.topic,
-    partition: row.partition,
-    offset: String(row.offset),
-    key: row.key,
-    value: row.value,
-    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
-    timestamp: row.timestamp,
-  };
-}
-
-/**
- * SQLITE_BUSY / LOCKED (another process holds the file) is worth waiting out; a full disk is not:
- * retrying re-runs the batch's work forever, so it stops with the file system named.
- */
-function wrapSqlite(err: unknown, message: string, path: string): LitmineError {
-  if (err instanceof LitmineError) return err;
-  const code = (err as { code?: unknown })?.code;
-  const detail = err instanceof Error ? err.message : String(err);
-  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
-    return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
-  }
-  if (isDiskFull(err)) return diskFullError(path, message, err);
-  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) {
-    return new LitmineError('LITMINE_LOG_UNAVAILABLE', `${message}: ${detail}`, { cause: err });
-  }
-  return new LitmineError('LITMINE_LOG_PROTOCOL', `${message}: ${detail}`, { cause: err });
 }

@@ -2,6 +2,9 @@
  * The Kafka log: the log seam over Apache Kafka through kafkajs, for production and several
  * machines. `process` with `transactional: true` runs consume-transform-produce in a Kafka
  * transaction (outputs + sendOffsets + commit), so read_committed readers see each batch once.
+ * Here: client setup, admin (topics, offsets, groups) and readAll; the consumer loop is in
+ * kafka-process-run.ts, commits in kafka-batch-commit.ts, untilIdle in kafka-progress.ts, error
+ * codes in kafka-errors.ts.
  *
  *   const log = new KafkaLog({ brokers: ['127.0.0.1:19092'], clientId: 'litmine-annotate' });
  *   await log.process({ group: 'annotate', topics: ['litmine.articles'], handler, transactional: true, workerId: 'w1' });
@@ -12,20 +15,21 @@ import { hostname } from 'node:os';
 import {
   type Admin,
   type Consumer,
-  type IHeaders,
   Kafka,
   type KafkaConfig,
-  type KafkaMessage,
-  type Message,
   Partitioners,
   type Producer,
-  type TopicMessages,
   logLevel as KafkaLogLevel,
   type logCreator,
 } from 'kafkajs';
 import { LitmineError } from '../errors.js';
+import { hasErrorType, kafkaCall, wrapKafka } from './kafka-errors.js';
+import { type BatchCommitter, plainCommitter, transactionalCommitter } from './kafka-batch-commit.js';
+import { ProcessRun, consumeBatch, partitionId, trackPositions } from './kafka-process-run.js';
+import { committedOffsets, finishWhenCaughtUp } from './kafka-progress.js';
+import { toLogMessage, toTopicMessages } from './kafka-messages.js';
 import type {
-  BatchContext,
+  CompactResult,
   Log,
   LogMessage,
   OutMessage,
@@ -36,7 +40,7 @@ import type {
   TopicInfo,
   TopicSpec,
 } from './log.js';
-import { RetryAborted, retryBatch, sleep } from './retry-batch.js';
+import { sleep } from './retry-batch.js';
 
 export interface KafkaLogOptions {
   brokers: string[];
@@ -62,30 +66,8 @@ export interface KafkaLogOptions {
   beforeTransactionCommit?: () => Promise<void>;
 }
 
-/** Commit refusals that mean "this member lost the partition in a rebalance", not "broken". */
-const REBALANCE_ERRORS = ['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID'];
-
-function isRebalanceError(err: unknown): boolean {
-  return REBALANCE_ERRORS.some((type) => hasErrorType(err, type));
-}
-
-/** A batch whose partition was taken away before its offsets could be committed. */
-class BatchRevoked extends Error {
-  constructor(cause: unknown) {
-    super('partition revoked before the batch was committed', { cause });
-    this.name = 'BatchRevoked';
-  }
-}
-
 /** Prefix of the throwaway groups readAll joins (hidden from groups()). */
 const READ_GROUP_PREFIX = 'litmine-readall-';
-
-interface Assignment {
-  topic: string;
-  partition: number;
-}
-
-const id = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class KafkaLog implements Log {
   readonly kind = 'kafka' as const;
@@ -152,261 +134,65 @@ export class KafkaLog implements Log {
     await kafkaCall(() => producer.sendBatch({ topicMessages: toTopicMessages(messages), acks: -1 }), 'produce');
   }
 
+  /**
+   * A consumer-group member until aborted (or caught up, with untilIdle): each fetched batch is
+   * handled in chunks and committed by the group's committer (a transaction, or outputs then offsets).
+   */
   async process(options: ProcessOptions): Promise<ProcessResult> {
     const result: ProcessResult = { batches: 0, messages: 0, produced: 0 };
-    const maxBatch = options.maxBatchSize ?? 100;
-    const fromBeginning = options.fromBeginning ?? true;
-    const stopper = new AbortController();
-    const signal = stopper.signal;
-    const onOuterAbort = () => stopper.abort();
-    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    if (options.signal?.aborted) stopper.abort();
-
-    let fatal: unknown;
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    signal.addEventListener('abort', () => finish(), { once: true });
-    const fail = (err: unknown) => {
-      fatal ??= err;
-      finish();
-    };
-
+    const run = new ProcessRun(options.signal);
     const admin = await this.getAdmin();
     await this.assertTopics(options.topics);
-    const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
-    // One transactional id per worker and group: a restarted worker with the same id fences its
-    // predecessor and aborts the transaction that predecessor left open.
-    const newTxProducer = () =>
-      this.kafka.producer({
-        transactionalId: `litmine.${options.group}.${workerId}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
-        createPartitioner: Partitioners.DefaultPartitioner,
+    const consumer = this.newConsumer(options.group);
+    const tracker = trackPositions(consumer, run);
+    const committer = await this.committerFor(options, consumer);
+    const entry = { stop: () => run.stop(), done: run.finished };
+    this.running.add(entry);
+    try {
+      await committer.connect();
+      await kafkaCall(() => consumer.connect(), 'connect consumer');
+      await kafkaCall(() => consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true }), 'subscribe');
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => consumeBatch(payload, { options, run, committer, tracker, result }),
       });
-    let txProducer = options.transactional ? newTxProducer() : undefined;
-    /** A transaction neither committed nor aborted (the broker went away): replace the producer. */
-    let txBroken = false;
-    const plainProducer = txProducer ? undefined : await this.getProducer();
-    const consumer: Consumer = this.kafka.consumer({
-      groupId: options.group,
+      if (options.untilIdle) void finishWhenCaughtUp(admin, options, run, tracker);
+      await run.finished;
+    } catch (err) {
+      run.fail(wrapKafka(err, 'process'));
+    } finally {
+      // disconnect() waits for the batch in flight; a transaction is committed or aborted by then.
+      await consumer.disconnect().catch(() => undefined);
+      await committer.disconnect();
+      this.running.delete(entry);
+      run.release();
+    }
+    if (run.failed) throw run.fatal;
+    return result;
+  }
+
+  private newConsumer(group: string): Consumer {
+    return this.kafka.consumer({
+      groupId: group,
       readUncommitted: false,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 500,
     });
-
-    let assignment: Assignment[] | null = null;
-    /** Next offset per partition once this run has handled (or skipped) everything before it. */
-    const positions = new Map<string, bigint>();
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      assignment = Object.entries(e.payload.memberAssignment).flatMap(([topic, parts]) =>
-        (parts as number[]).map((partition) => ({ topic, partition })),
-      );
-      positions.clear();
-    });
-    // Batches of only control records or aborted messages never reach eachBatch; they still move us.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      if (e.payload.batchSize === 0) {
-        const key = id(e.payload.topic, e.payload.partition);
-        const next = BigInt(e.payload.lastOffset) + 1n;
-        if ((positions.get(key) ?? -1n) < next) positions.set(key, next);
-      }
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) fail(wrapKafka(e.payload.error, 'consumer crashed'));
-    });
-
-    const commit = async (topic: string, partition: number, next: string, outs: OutMessage[]) => {
-      if (txProducer) {
-        if (txBroken) {
-          // Same transactional id: the new producer's InitProducerId fences the old epoch and the
-          // coordinator aborts whatever it left open, so nothing of the failed attempt is visible.
-          await txProducer.disconnect().catch(() => undefined);
-          txProducer = newTxProducer();
-          await kafkaCall(() => txProducer!.connect(), 'reconnect transactional producer');
-          txBroken = false;
-        }
-        const producer = txProducer;
-        const txn = await kafkaCall(() => producer.transaction(), 'begin transaction');
-        try {
-          if (outs.length > 0) await txn.sendBatch({ topicMessages: toTopicMessages(outs), acks: -1 });
-          await txn.sendOffsets({ consumerGroupId: options.group, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-          await this.options.beforeTransactionCommit?.();
-          await txn.commit();
-        } catch (err) {
-          const wrapped = wrapKafka(err, 'transaction');
-          const aborted = await txn.abort().then(
-            () => true,
-            () => false,
-          );
-          if (!aborted || wrapped.retriable) txBroken = true;
-          throw wrapped;
-        }
-      } else {
-        // Outputs are durable (acks=all, idempotent) before the offset moves: at-least-once, and
-        // deterministic output ids make the rare replay an overwrite.
-        if (outs.length > 0) await kafkaCall(() => plainProducer!.sendBatch({ topicMessages: toTopicMessages(outs), acks: -1 }), 'produce');
-        try {
-          await consumer.commitOffsets([{ topic, partition, offset: next }]);
-        } catch (err) {
-          if (isRebalanceError(err)) throw new BatchRevoked(err);
-          throw wrapKafka(err, 'commit offsets');
-        }
-      }
-    };
-
-    const entry = { stop: () => stopper.abort(), done: finished };
-    this.running.add(entry);
-    try {
-      if (txProducer) {
-        const producer = txProducer;
-        await kafkaCall(() => producer.connect(), 'connect transactional producer');
-      }
-      await kafkaCall(() => consumer.connect(), 'connect consumer');
-      await kafkaCall(() => consumer.subscribe({ topics: options.topics, fromBeginning }), 'subscribe');
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-          const messages = batch.messages;
-          for (let i = 0; i < messages.length; i += maxBatch) {
-            if (fatal !== undefined || signal.aborted || !isRunning() || isStale()) return;
-            const chunk = messages.slice(i, i + maxBatch);
-            const last = chunk[chunk.length - 1]!.offset;
-            // The last chunk commits past trailing control records too (batch.lastOffset includes
-            // them), or a transactional input would always show a lag of one.
-            const isLastChunk = i + maxBatch >= messages.length;
-            const next = (BigInt(isLastChunk ? batch.lastOffset() : last) + 1n).toString();
-            const logMessages = chunk.map((m) => toLogMessage(batch.topic, batch.partition, m));
-            // A heartbeat that learns of a rebalance marks the batch revoked instead of throwing into
-            // the handler: the seam then drops the batch uncommitted, and kafkajs rejoins.
-            let revoked = false;
-            const batchStop = new AbortController();
-            const onStop = () => batchStop.abort();
-            signal.addEventListener('abort', onStop, { once: true });
-            if (signal.aborted) batchStop.abort();
-            const context: BatchContext = {
-              heartbeat: async () => {
-                try {
-                  await heartbeat();
-                } catch (err) {
-                  if (!isRebalanceError(err)) throw wrapKafka(err, 'heartbeat');
-                  revoked = true;
-                  batchStop.abort();
-                }
-              },
-              signal: batchStop.signal,
-            };
-            let produced: number;
-            try {
-              produced = await retryBatch(
-                async () => {
-                  const outs = await options.handler(logMessages, context);
-                  // Committing a revoked batch would race the member that now owns the partition.
-                  if (revoked) throw new BatchRevoked(undefined);
-                  await commit(batch.topic, batch.partition, next, outs);
-                  return outs.length;
-                },
-                { signal, retry: options.retry, onRetry: options.onRetry },
-              );
-            } catch (err) {
-              // Revoked: the group moved on without us; kafkajs rejoins and the batch is read again
-              // from the committed offset, by us or by the partition's new owner.
-              if (!revoked && !(err instanceof RetryAborted) && !(err instanceof BatchRevoked)) fail(err);
-              return; // unresolved: nothing of this chunk counts as consumed
-            } finally {
-              signal.removeEventListener('abort', onStop);
-            }
-            resolveOffset(last);
-            positions.set(id(batch.topic, batch.partition), BigInt(next));
-            result.batches++;
-            result.messages += chunk.length;
-            result.produced += produced;
-            await heartbeat();
-          }
-        },
-      });
-
-      if (options.untilIdle) {
-        // eachBatch cannot tell "caught up" from "nothing fetched yet": compare with the log ends.
-        let lastProgressNotice = 0;
-        let progressFailures = 0;
-        (async () => {
-          while (fatal === undefined && !signal.aborted) {
-            await sleep(300, signal);
-            if (assignment === null || signal.aborted) continue;
-            try {
-              if (await this.caughtUp(admin, options.group, assignment, positions, fromBeginning)) finish();
-            } catch (err) {
-              // The broker being away does not end the run: the next round asks again.
-              const wrapped = wrapKafka(err, 'check progress');
-              if (!wrapped.retriable) fail(wrapped);
-              else if (Date.now() - lastProgressNotice > 5000) {
-                progressFailures++;
-                lastProgressNotice = Date.now();
-                options.onRetry?.(wrapped, progressFailures, 300);
-              }
-            }
-          }
-        })();
-        await finished;
-      } else {
-        await finished;
-      }
-    } catch (err) {
-      fail(wrapKafka(err, 'process'));
-    } finally {
-      // disconnect() waits for the batch in flight; a transaction is committed or aborted by then.
-      await consumer.disconnect().catch(() => undefined);
-      await txProducer?.disconnect().catch(() => undefined);
-      this.running.delete(entry);
-      options.signal?.removeEventListener('abort', onOuterAbort);
-      stopper.abort();
-    }
-    if (fatal !== undefined) throw fatal;
-    return result;
   }
 
-  /** Every assigned partition's position has reached its log end (high watermark). */
-  private async caughtUp(
-    admin: Admin,
-    group: string,
-    assignment: Assignment[],
-    positions: Map<string, bigint>,
-    fromBeginning: boolean,
-  ): Promise<boolean> {
-    if (assignment.length === 0) return true;
-    const topics = [...new Set(assignment.map((a) => a.topic))];
-    const committed = await this.committedOffsets(admin, group, topics);
-    for (const topic of topics) {
-      const ends = await kafkaCall(() => admin.fetchTopicOffsets(topic), 'fetch offsets');
-      for (const a of assignment.filter((x) => x.topic === topic)) {
-        const end = ends.find((e) => e.partition === a.partition);
-        if (!end) return false;
-        const high = BigInt(end.high);
-        const low = BigInt(end.low);
-        const c = committed.get(id(topic, a.partition));
-        const known = positions.get(id(topic, a.partition));
-        // Without a commit, a fromBeginning=false group started at the end: nothing to wait for.
-        let position = known ?? (c !== undefined ? c : fromBeginning ? low : high);
-        if (c !== undefined && c > position) position = c;
-        if (position < low) position = low;
-        if (position < high) return false;
-      }
-    }
-    return true;
-  }
-
-  private async committedOffsets(admin: Admin, group: string, topics: string[]): Promise<Map<string, bigint>> {
-    const out = new Map<string, bigint>();
-    const rows = await kafkaCall(() => admin.fetchOffsets({ groupId: group, topics }), 'fetch committed offsets');
-    for (const t of rows) {
-      for (const p of t.partitions) if (Number(p.offset) >= 0) out.set(id(t.topic, p.partition), BigInt(p.offset));
-    }
-    return out;
+  private async committerFor(options: ProcessOptions, consumer: Consumer): Promise<BatchCommitter> {
+    if (!options.transactional) return plainCommitter(await this.getProducer(), consumer);
+    return transactionalCommitter({
+      kafka: this.kafka,
+      group: options.group,
+      workerId: options.workerId ?? `${hostname()}-${process.pid}`,
+      transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000,
+      beforeTransactionCommit: this.options.beforeTransactionCommit,
+    });
   }
 
   async readAll(topic: string, options: ReadOptions = {}): Promise<LogMessage[]> {
@@ -468,12 +254,12 @@ export class KafkaLog implements Log {
   async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
     const admin = await this.getAdmin();
     await this.assertTopics(topics);
-    const committed = await this.committedOffsets(admin, group, topics);
+    const committed = await committedOffsets(admin, group, topics);
     const out: PartitionLag[] = [];
     for (const topic of topics) {
       const ends = await kafkaCall(() => admin.fetchTopicOffsets(topic), 'fetch offsets');
       for (const e of [...ends].sort((a, b) => a.partition - b.partition)) {
-        const c = committed.get(id(topic, e.partition));
+        const c = committed.get(partitionId(topic, e.partition));
         const low = BigInt(e.low);
         const high = BigInt(e.high);
         const from = c === undefined || c < low ? low : c;
@@ -528,6 +314,11 @@ export class KafkaLog implements Log {
     }
   }
 
+  /** Brokers compact and expire by the topic configs set in `ensureTopics`: nothing to do here. */
+  async compact(): Promise<CompactResult> {
+    return { removed: 0, reclaimedBytes: 0 };
+  }
+
   async close(): Promise<void> {
     for (const r of this.running) r.stop();
     await Promise.all([...this.running].map((r) => r.done));
@@ -577,38 +368,6 @@ export class KafkaLog implements Log {
   }
 }
 
-function toTopicMessages(messages: OutMessage[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const m of messages) {
-    const list = byTopic.get(m.topic) ?? [];
-    list.push({ key: m.key, value: m.value, headers: m.headers });
-    byTopic.set(m.topic, list);
-  }
-  return [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
-}
-
-function toLogMessage(topic: string, partition: number, m: KafkaMessage): LogMessage {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key === null || m.key === undefined ? null : m.key.toString('utf8'),
-    value: m.value ?? null,
-    headers: headersToStrings(m.headers),
-    timestamp: Number(m.timestamp),
-  };
-}
-
-function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined) continue;
-    const first = Array.isArray(v) ? v[v.length - 1] : v;
-    if (first !== undefined) out[k] = first.toString();
-  }
-  return out;
-}
-
 /** Resolves true when `p` settles first, false after `ms`. */
 async function finishedOr(p: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -618,72 +377,6 @@ async function finishedOr(p: Promise<void>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function kafkaCall<T>(fn: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw wrapKafka(err, what);
-  }
-}
-
-function hasErrorType(err: unknown, type: string): boolean {
-  const e = err as { type?: string; errors?: unknown[]; cause?: unknown } | undefined;
-  if (!e) return false;
-  if (e.type === type) return true;
-  return (e.errors ?? []).some((x) => hasErrorType(x, type)) || (e.cause !== err && hasErrorType(e.cause, type));
-}
-
-// KafkaJSGroupCoordinatorNotFound is "non-retriable" in kafkajs, but it is what a transaction or a
-// consumer group gets while the broker is down or its coordinator is still loading after a restart.
-const CONNECTION_ERRORS = [
-  'KafkaJSConnectionError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSGroupCoordinatorNotFound',
-];
-
-/**
- * Connection trouble and exhausted retries of retriable errors mean "wait"; the rest is a rejection.
- * Once kafkajs gives up it wraps the last error in KafkaJSNumberOfRetriesExceeded or
- * KafkaJSNonRetriableError, with the connection error in `cause` (or `originalError`), possibly
- * several levels down: the whole chain is searched.
- */
-export function wrapKafka(err: unknown, what: string): LitmineError {
-  if (err instanceof LitmineError) return err;
-  const e = err as { name?: string; message?: string } | undefined;
-  // Fencing means another worker now owns this transactional id: retrying cannot help.
-  const fenced = someInChain(err, (x) => /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(`${x.name} ${x.message} ${x.type ?? ''}`));
-  const unavailable = someInChain(
-    err,
-    (x) => CONNECTION_ERRORS.includes(x.name ?? '') || (x.retriable === true && x.name !== 'KafkaJSNonRetriableError'),
-  );
-  return new LitmineError(
-    unavailable && !fenced ? 'LITMINE_LOG_UNAVAILABLE' : 'LITMINE_LOG_PROTOCOL',
-    `kafka ${what}: ${e?.message ?? String(err)}`,
-    { cause: err },
-  );
-}
-
-interface ChainLink {
-  name?: string;
-  message?: string;
-  type?: string;
-  retriable?: boolean;
-  cause?: unknown;
-  originalError?: unknown;
-  errors?: unknown[];
-}
-
-/** Walks cause, originalError and errors (aggregates), guarding against cycles. */
-function someInChain(err: unknown, test: (link: ChainLink) => boolean, seen = new Set<unknown>()): boolean {
-  if (!err || typeof err !== 'object' || seen.has(err)) return false;
-  seen.add(err);
-  const link = err as ChainLink;
-  if (test(link)) return true;
-  return [link.cause, link.originalError, ...(Array.isArray(link.errors) ? link.errors : [])].some((next) => someInChain(next, test, seen));
 }
 
 function toKafkaLogLevel(level: NonNullable<KafkaLogOptions['logLevel']>): KafkaLogLevel {

@@ -105,6 +105,23 @@ export interface ReadOptions {
   readCommitted?: boolean;
 }
 
+export interface CompactOptions {
+  /**
+   * Tombstones younger than this survive compaction so lagging readers still see the delete (Kafka's
+   * delete.retention.ms). Default 1 day, Kafka's default.
+   */
+  tombstoneRetentionMs?: number;
+  /** Clock for tests. */
+  now?: number;
+}
+
+export interface CompactResult {
+  /** Messages removed: superseded values, expired tombstones, records past their topic's retention. */
+  removed: number;
+  /** Bytes given back to the file system (0 where the broker cleans up on its own). */
+  reclaimedBytes: number;
+}
+
 export interface Log {
   readonly kind: 'embedded' | 'kafka';
   ensureTopics(specs: TopicSpec[]): Promise<void>;
@@ -117,6 +134,13 @@ export interface Log {
   /** Lists consumer groups with committed offsets on the given topics. */
   groups(): Promise<string[]>;
   deleteTopics(names: string[]): Promise<void>;
+  /**
+   * Log cleaning by each topic's spec: 'compact' topics keep the latest value per key (tombstones go
+   * after `tombstoneRetentionMs`), 'delete' topics drop records past `retentionMs`. Offsets never go
+   * back. The embedded log does it here and reclaims the space; Kafka's brokers do it themselves from
+   * the configs `ensureTopics` set, so there it is a no-op.
+   */
+  compact(options?: CompactOptions): Promise<CompactResult>;
   close(): Promise<void>;
 }
 

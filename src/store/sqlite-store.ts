@@ -440,6 +440,8 @@ function openDatabase(path: string, mustExist: boolean): Database.Database {
     throw new LitmineError('LITMINE_STORE_UNAVAILABLE', `cannot open ${path}${missing}`, { cause: err, retriable: false });
   }
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL, as the log: the index stage commits its offsets after this write, so a store write lost to
+  // a power cut after the (fsynced) offset commit would never be redelivered (docs/ARCHITECTURE.md).
+  db.pragma('synchronous = FULL');
   return db;
 }

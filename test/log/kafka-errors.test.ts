@@ -6,7 +6,7 @@
 import test from 'ava';
 import kafkajs from 'kafkajs';
 import { isRetriable } from '../../src/errors.js';
-import { wrapKafka } from '../../src/log/kafka-log.js';
+import { wrapKafka } from '../../src/log/kafka-errors.js';
 
 const {
   KafkaJSConnectionError,

@@ -8,6 +8,7 @@
  */
 import { hostname } from 'node:os';
 import type { Command } from '../command.js';
+import { compactPeriodically } from '../log-maintenance.js';
 import { openAnnotator, openLog, openStore } from '../open-services.js';
 import { Progress } from '../progress.js';
 import { serveMetrics } from '../../observability/metrics-server.js';
@@ -44,6 +45,10 @@ export const workerCommand: Command = {
     const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort);
     if (metrics) io.err(`worker ${workerId}: metrics at http://127.0.0.1:${metrics.port}/metrics`);
     const log = await openLog(config);
+    // A worker that runs for days keeps the embedded log it reads from cleaned (stopped on SIGTERM).
+    const stopCleaning = new AbortController();
+    signal.addEventListener('abort', () => stopCleaning.abort(), { once: true });
+    if (!untilIdle) compactPeriodically(log, io.err, stopCleaning.signal);
     const notice = retryNotice(io, `worker ${workerId} ${stage}`);
     // A worker started while its log or store is down waits for them (visibly) instead of exiting.
     const untilAvailable = <T>(fn: () => Promise<T>) =>
@@ -104,6 +109,7 @@ export const workerCommand: Command = {
       }
       return 0;
     } finally {
+      stopCleaning.abort();
       await log.close();
       await metrics?.close();
     }
