@@ -71,7 +71,7 @@ function outputsOf(item: AnnotatedInput, topics: LitmineConfig['topics'], stats:
   stats.relations += fan.relations.length;
   return [
     annotationMessage,
-    ...fan.entities.map((e) => recordMessage(topics.entities, e.key, e)),
-    ...fan.relations.map((r) => recordMessage(topics.relations, r.key, r)),
+    ...fan.entities.map((e) => ({ ...recordMessage(topics.entities, e.mentionId, e), partitionKey: e.key })),
+    ...fan.relations.map((r) => ({ ...recordMessage(topics.relations, r.relationId, r), partitionKey: r.key })),
   ];
 }

@@ -26,10 +26,12 @@ export function topicSpecs(config: Pick<LitmineConfig, 'topics' | 'log'>, partit
     { name: t.articles, partitions, cleanup: 'compact', maxMessageBytes: LARGE_RECORDS },
     // Latest annotation per document (a replay with a new model overwrites by key).
     { name: t.annotations, partitions, cleanup: 'compact', maxMessageBytes: LARGE_RECORDS },
-    // Mention and relation streams for knowledge graphs: time-retained, keyed by entity / relation.
+    // Mention and relation streams for knowledge graphs: keyed by mention / relation id, so a replay
+    // of the same annotation replaces its records, partitioned by entity / relation key so one
+    // consumer sees all of an entity's mentions, and time-retained on top of that.
     // One produce carries a whole batch's mentions per partition: allow large record batches too.
-    { name: t.entities, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
-    { name: t.relations, partitions, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
+    { name: t.entities, partitions, cleanup: 'compact,delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
+    { name: t.relations, partitions, cleanup: 'compact,delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
     // Dead letters are kept long enough to inspect and replay.
     { name: t.deadLetters, partitions: 1, cleanup: 'delete', retentionMs: 4 * WEEK_MS, maxMessageBytes: LARGE_RECORDS },
   ];

@@ -1,10 +1,11 @@
 /**
  * Log cleaning for the embedded log, what Kafka's log cleaner and retention do on a broker: compacted
- * topics keep the latest value per key, tombstones and 'delete' topics' records expire by age, and
- * the freed pages go back to the file system. Called by `EmbeddedLog.compact()` (the `Log` seam).
+ * topics keep the latest value per key, tombstones and 'delete' topics' records expire by age (a
+ * 'compact,delete' topic gets both), and the freed pages go back to the file system. Called by
+ * `EmbeddedLog.compact()` (the `Log` seam).
  */
 import type Database from 'better-sqlite3';
-import type { CompactOptions } from './log.js';
+import type { CompactOptions, TopicSpec } from './log.js';
 
 /** Kafka's delete.retention.ms default: how long a tombstone outlives the values it deleted. */
 const TOMBSTONE_RETENTION_MS = 86_400_000;
@@ -13,7 +14,7 @@ const VACUUM_FREE_SHARE = 0.25;
 
 interface CleanupTopic {
   name: string;
-  cleanup: 'delete' | 'compact';
+  cleanup: TopicSpec['cleanup'];
   retention_ms: number;
 }
 
@@ -37,10 +38,11 @@ export function deleteExpired(db: Database.Database, options: CompactOptions = {
   );
   let removed = 0;
   for (const t of db.prepare<[], CleanupTopic>('SELECT name, cleanup, retention_ms FROM topics').all()) {
-    if (t.cleanup === 'compact') {
+    if (t.cleanup !== 'delete') {
       removed += superseded.run({ topic: t.name }).changes;
       removed += oldTombstones.run(t.name, tombstoneHorizon).changes;
-    } else if (t.retention_ms >= 0) {
+    }
+    if (t.cleanup !== 'compact' && t.retention_ms >= 0) {
       removed += expired.run(t.name, now - t.retention_ms).changes;
     }
     moveStart.run(t.name);

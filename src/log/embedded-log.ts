@@ -33,7 +33,7 @@ import type {
 } from './log.js';
 import { leaseHolderDead } from './lease-owner.js';
 import { leaseOwner } from './lease-owner.js';
-import { partitionForKey } from './log.js';
+import { headersWithPartitionKey, partitionForKey } from './log.js';
 import { RetryAborted, retryBatch, sleep } from './retry-batch.js';
 
 export interface EmbeddedLogOptions {
@@ -344,15 +344,16 @@ export class EmbeddedLog implements Log {
     );
     for (const m of messages) {
       const t = this.topic(m.topic);
-      if (m.key === null && t.cleanup === 'compact') {
+      if (m.key === null && t.cleanup !== 'delete') {
         // As Kafka's broker does: compaction keeps the latest value per key, so a key is required.
         throw new LitmineError('LITMINE_LOG_PROTOCOL', `topic ${m.topic} is compacted: a message needs a key`);
       }
       // Null keys spread round-robin, as Kafka spreads keyless records.
-      const partition = partitionForKey(m.key, t.partitions, this.roundRobin++);
+      const partition = partitionForKey(m.partitionKey ?? m.key, t.partitions, this.roundRobin++);
       const row = bump.get(m.topic, partition);
       if (!row) throw new LitmineError('LITMINE_LOG_PROTOCOL', `topic ${m.topic} has no partition ${partition}`);
-      const headers = m.headers && Object.keys(m.headers).length > 0 ? JSON.stringify(m.headers) : null;
+      const written = headersWithPartitionKey(m);
+      const headers = written && Object.keys(written).length > 0 ? JSON.stringify(written) : null;
       insert.run(m.topic, partition, row.next_offset - 1, m.key, m.value, headers, now);
     }
   }

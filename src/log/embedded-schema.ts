@@ -2,7 +2,7 @@
  * The embedded log's SQLite tables (topics, partitions, messages, group offsets, leases), the rows
  * read from them, and a message row as the seam's LogMessage. Used by embedded-log.ts.
  */
-import type { LogMessage } from './log.js';
+import type { LogMessage, TopicSpec } from './log.js';
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (
@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS leases (
 export interface TopicRow {
   name: string;
   partitions: number;
-  cleanup: 'delete' | 'compact';
+  cleanup: TopicSpec['cleanup'];
   retention_ms: number;
 }
 

@@ -3,9 +3,9 @@
  * transaction (outputs + sendOffsets + commit) for transactional groups, else outputs first
  * (acks=all) and the consumer's offset commit after them.
  */
-import { type Consumer, type Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
+import type { Consumer, Kafka, Producer, Transaction } from 'kafkajs';
 import { BatchRevoked, isRebalanceError, kafkaCall, wrapKafka } from './kafka-errors.js';
-import { toTopicMessages } from './kafka-messages.js';
+import { partitionKeyPartitioner, toTopicMessages } from './kafka-messages.js';
 import type { OutMessage } from './log.js';
 
 export interface BatchCommitter {
@@ -34,7 +34,7 @@ export function transactionalCommitter(options: TransactionalCommitOptions): Bat
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: options.transactionTimeoutMs,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: partitionKeyPartitioner,
     });
   let producer = newProducer();
   /** A transaction neither committed nor aborted (the broker went away): replace the producer. */

@@ -12,22 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import {
-  type Admin,
-  type Consumer,
-  Kafka,
-  type KafkaConfig,
-  Partitioners,
-  type Producer,
-  logLevel as KafkaLogLevel,
-  type logCreator,
-} from 'kafkajs';
+import { type Admin, type Consumer, Kafka, type KafkaConfig, type Producer, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
 import { LitmineError } from '../errors.js';
 import { hasErrorType, kafkaCall, wrapKafka } from './kafka-errors.js';
 import { type BatchCommitter, plainCommitter, transactionalCommitter } from './kafka-batch-commit.js';
 import { ProcessRun, consumeBatch, partitionId, trackPositions } from './kafka-process-run.js';
 import { committedOffsets, finishWhenCaughtUp } from './kafka-progress.js';
-import { toLogMessage, toTopicMessages } from './kafka-messages.js';
+import { partitionKeyPartitioner, toLogMessage, toTopicMessages } from './kafka-messages.js';
 import type {
   CompactResult,
   Log,
@@ -349,7 +340,7 @@ export class KafkaLog implements Log {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: partitionKeyPartitioner,
       });
       await kafkaCall(() => producer.connect(), 'connect producer');
       return producer;

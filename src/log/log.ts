@@ -10,9 +10,12 @@
 export interface TopicSpec {
   name: string;
   partitions: number;
-  /** 'compact' keeps the latest value per key (and drops keys whose latest value is a tombstone). */
-  cleanup: 'delete' | 'compact';
-  /** Retention for cleanup 'delete' (ms); -1 keeps forever. */
+  /**
+   * 'compact' keeps the latest value per key (and drops keys whose latest value is a tombstone);
+   * 'delete' drops records older than `retentionMs`; 'compact,delete' does both, as on Kafka.
+   */
+  cleanup: 'delete' | 'compact' | 'compact,delete';
+  /** Retention for cleanup 'delete' and 'compact,delete' (ms); -1 keeps forever. */
   retentionMs?: number;
   /** Largest record the topic accepts (Kafka max.message.bytes); full texts and their annotations exceed 1 MB. */
   maxMessageBytes?: number;
@@ -24,6 +27,20 @@ export interface OutMessage {
   /** null is a tombstone (a delete on compacted topics). */
   value: Buffer | null;
   headers?: Record<string, string>;
+  /**
+   * Places the message by this instead of its key: a topic compacted per mention can still keep an
+   * entity's mentions in one partition. Carried in the header PARTITION_KEY_HEADER on both logs.
+   */
+  partitionKey?: string;
+}
+
+/** The header that carries `OutMessage.partitionKey`; Kafka's partitioner reads it back from there. */
+export const PARTITION_KEY_HEADER = 'litmine.partition-key';
+
+/** The headers a message is written with: its own plus its partition key, when it has one. */
+export function headersWithPartitionKey(m: OutMessage): Record<string, string> | undefined {
+  if (m.partitionKey === undefined) return m.headers;
+  return { ...m.headers, [PARTITION_KEY_HEADER]: m.partitionKey };
 }
 
 export interface LogMessage {

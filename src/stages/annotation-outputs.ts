@@ -1,7 +1,7 @@
 /**
- * Fans an Annotation out into the keyed records knowledge graphs consume: one EntityRecord per
- * mention (key = entity key, so compaction and partitioning group an entity's mentions) and one
- * RelationRecord per relation (key = subject key | type | object key), with its evidence sentence.
+ * Fans an Annotation out into the records knowledge graphs consume: one EntityRecord per mention
+ * (its `key` the entity key, which the annotate topology partitions by) and one RelationRecord per
+ * relation (`key` = subject key | type | object key), with its evidence sentence.
  * A normalized mention's key is "Type:ID" (Chemical:MESH:D002945), so "cisplatin" and "Cisplatin"
  * share a key and a partition; its records carry the id and the preferred name beside the surface text.
  *

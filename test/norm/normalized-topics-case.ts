@@ -53,12 +53,15 @@ export async function normalizedTopicsCase(
     await runAnnotate({ log, annotator, topics, untilIdle: true, workerId: run });
     const entities = (await log.readAll(topics.entities, { readCommitted: true })).map((m) => ({
       key: m.key,
+      partitionKey: m.headers['litmine.partition-key'],
       value: JSON.parse(m.value!.toString()) as EntityRecord,
     }));
     const chemical = entities.filter((e) => e.value.type === 'Chemical');
     t.is(chemical.length, 2);
     for (const e of chemical) {
-      t.is(e.key, 'Chemical:MESH:D002945');
+      // Keyed by mention (a replay replaces it), placed by entity (one consumer sees all of it).
+      t.is(e.key, e.value.mentionId);
+      t.is(e.partitionKey, 'Chemical:MESH:D002945');
       t.like(e.value, { key: 'Chemical:MESH:D002945', id: 'MESH:D002945', name: 'Cisplatin', schemaVersion: 2 });
     }
     t.deepEqual(chemical.map((e) => e.value.text).sort(), ['Cisplatin', 'cisplatin']);
