@@ -8,8 +8,7 @@
  */
 import { LitmineError } from '../errors.js';
 import { type ModelFolder, loadModelFolder } from './model-folder.js';
-import { OnnxSession } from './onnx-session.js';
-import { SessionPool } from './session-pool.js';
+import { folderRunner } from './session-pool.js';
 import { type BatchPlanOptions, type BatchRunner, DEFAULT_TOKEN_BUDGET, runBatches } from './run-batches.js';
 import type { ClassifierOptions } from './token-classifier.js';
 
@@ -40,11 +39,7 @@ export class RelationClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<RelationClassifier> {
     const folder = loadModelFolder(dir);
-    const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
-    const session =
-      (options.sessions ?? 1) > 1
-        ? await SessionPool.create(folder.modelPath, sessionOptions, options.sessions!)
-        : await OnnxSession.create(folder.modelPath, sessionOptions);
+    const session = await folderRunner(folder, options);
     return new RelationClassifier(folder, session, {
       batchSize: options.batchSize,
       tokenBudget: options.tokenBudget ?? DEFAULT_TOKEN_BUDGET,

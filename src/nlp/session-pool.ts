@@ -5,6 +5,7 @@
  *
  *   const pool = await SessionPool.create('models/ner/model.onnx', { executionProvider: 'cpu', intraOpThreads: 1 }, 2);
  */
+import type { ModelFolder } from './model-folder.js';
 import { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 import type { BatchRunner } from './run-batches.js';
 import type { OutputTensor, PaddedBatch } from './onnx-session.js';
@@ -48,4 +49,13 @@ export class SessionPool implements BatchRunner {
   async close(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.close()));
   }
+}
+
+/** The runner for a model folder: one session, or a pool of `sessions` of them. */
+export async function folderRunner(folder: ModelFolder, options: OnnxSessionOptions & { sessions?: number }): Promise<BatchRunner> {
+  const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
+  const sessions = options.sessions ?? 1;
+  return sessions > 1
+    ? SessionPool.create(folder.modelPath, sessionOptions, sessions)
+    : OnnxSession.create(folder.modelPath, sessionOptions);
 }

@@ -8,8 +8,8 @@
  */
 import { LitmineError } from '../errors.js';
 import { type ModelFolder, loadModelFolder } from './model-folder.js';
-import { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
-import { SessionPool } from './session-pool.js';
+import type { OnnxSessionOptions } from './onnx-session.js';
+import { folderRunner } from './session-pool.js';
 import { type BatchPlanOptions, type BatchRunner, DEFAULT_TOKEN_BUDGET, runBatches } from './run-batches.js';
 import { mergeWindows, planWindows } from './windows.js';
 
@@ -41,11 +41,7 @@ export class TokenClassifier {
 
   static async create(dir: string, options: ClassifierOptions): Promise<TokenClassifier> {
     const folder = loadModelFolder(dir);
-    const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
-    const session =
-      (options.sessions ?? 1) > 1
-        ? await SessionPool.create(folder.modelPath, sessionOptions, options.sessions!)
-        : await OnnxSession.create(folder.modelPath, sessionOptions);
+    const session = await folderRunner(folder, options);
     return new TokenClassifier(
       folder,
       session,

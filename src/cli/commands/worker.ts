@@ -19,6 +19,7 @@ import { initialized } from '../../store/initialized.js';
 import type { SearchStore } from '../../store/store.js';
 import { runAnnotate } from '../../../topologies/annotate.js';
 import { runIndex } from '../../../topologies/index.js';
+import type { ConsumingStageOptions } from '../../../topologies/stage-options.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 
 export const workerCommand: Command = {
@@ -61,24 +62,26 @@ export const workerCommand: Command = {
       await untilAvailable(() => log.ensureTopics(topicSpecs(config)));
       notice.recovered();
       io.err(`worker ${workerId}: ${stage} on the ${config.log.kind} log${untilIdle ? ' (until idle)' : ' (until SIGTERM)'}`);
+      const consuming: ConsumingStageOptions = {
+        log,
+        topics: config.topics,
+        untilIdle,
+        signal,
+        workerId,
+        maxBatchSize,
+        onRetry: notice.onRetry,
+      };
+      // A batch that went through means the log (and store) answer again.
+      const ticking = (progress: Progress) => (n: number) => {
+        notice.recovered();
+        progress.tick(n);
+      };
       if (stage === 'annotate') {
         const annotator = await openAnnotator(config, context.installDir, io.err);
         const progress = new Progress(io, `worker ${workerId} annotate`, { unit: 'articles' });
+        const tick = ticking(progress);
         try {
-          const result = await runAnnotate({
-            log,
-            annotator,
-            topics: config.topics,
-            untilIdle,
-            signal,
-            workerId,
-            maxBatchSize,
-            onRetry: notice.onRetry,
-            onBatch: (s) => {
-              notice.recovered();
-              progress.tick(s.articles);
-            },
-          });
+          const result = await runAnnotate({ ...consuming, annotator, onBatch: (s) => tick(s.articles) });
           progress.done(`${result.batches} batches, ${result.produced} records produced`);
         } finally {
           await annotator.close();
@@ -87,21 +90,9 @@ export const workerCommand: Command = {
         const store: SearchStore = await untilAvailable(async () => initialized(await openStore(config)));
         notice.recovered();
         const progress = new Progress(io, `worker ${workerId} index`, { unit: 'records' });
+        const tick = ticking(progress);
         try {
-          const result = await runIndex({
-            log,
-            store,
-            topics: config.topics,
-            untilIdle,
-            signal,
-            workerId,
-            maxBatchSize,
-            onRetry: notice.onRetry,
-            onBatch: (s) => {
-              notice.recovered();
-              progress.tick(s.upserts + s.deletes + s.annotations);
-            },
-          });
+          const result = await runIndex({ ...consuming, store, onBatch: (s) => tick(s.upserts + s.deletes + s.annotations) });
           progress.done(`${result.batches} batches`);
         } finally {
           await store.close();
