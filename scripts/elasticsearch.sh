@@ -54,7 +54,7 @@ health() { curl -fsS -m 5 "http://127.0.0.1:$PORT/_cluster/health?wait_for_statu
 wait_ready() {
   local deadline=$((SECONDS + ${LITMINE_ES_START_TIMEOUT:-180}))
   until health | grep -qE '"status":"(green|yellow)"'; do
-    running_pid >/dev/null || { say "node exited during start; last log lines:"; tail -40 "$LOG" >&2; exit 1; }
+    launched_alive || { say "node exited during start; last log lines:"; tail -40 "$LOG" >&2; exit 1; }
     ((SECONDS < deadline)) || { say "not healthy in time; see $LOG"; exit 1; }
     sleep 2
   done

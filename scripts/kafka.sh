@@ -94,7 +94,7 @@ start() {
 wait_ready() {
   local deadline=$((SECONDS + ${LITMINE_KAFKA_START_TIMEOUT:-120}))
   until port_open "$PORT"; do
-    running_pid >/dev/null || { say "broker exited during start; last log lines:"; tail -30 "$LOG" >&2; exit 1; }
+    launched_alive || { say "broker exited during start; last log lines:"; tail -30 "$LOG" >&2; exit 1; }
     ((SECONDS < deadline)) || { say "port $PORT not open in time; see $LOG"; exit 1; }
     sleep 1
   done

@@ -16,6 +16,13 @@ running_pid() {
   return 1
 }
 
+# During start: the process we launched is still alive. Its command line is not checked here, since
+# right after the fork it can still be the shell's (setsid, nohup and java are exec'd in turn) and a
+# loaded machine makes that window long enough to be mistaken for an exit.
+launched_alive() {
+  [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # maven_fetch POM PROPERTY=VALUE EXPECTED_JAR DESCRIPTION: copies POM's runtime dependencies into $LIB once.
