@@ -7,6 +7,7 @@ weights; those dequantized weights are the model. This writes, under models/buil
 and checks that PyTorch, the fp32 ONNX and the shipped file agree on the folder's golden.json inputs.
 
   python models/train/reconstruct_hf.py models/ner      # -> models/build/ner-reconstructed/
+  python models/train/reconstruct_hf.py models/ner --onnx-only   # the fp32 ONNX alone (no PyTorch needed)
 """
 import json
 import shutil
@@ -66,19 +67,59 @@ def state_dict_from_graph(model, values):
     return state
 
 
+def fp32_parity(src: Path, out: Path, cfg: dict, hf=None, torch=None) -> dict:
+    """Max |logit diff| of the fp32 ONNX (and PyTorch, when given) against the shipped file on golden.json."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 2
+    for k, v in cfg.get("onnx_session_config", {}).items():
+        so.add_session_config_entry(k, v)
+    shipped = ort.InferenceSession(str(src / "model.onnx"), so, providers=["CPUExecutionProvider"])
+    fp32 = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
+    worst_t, worst_o = 0.0, 0.0
+    for g in json.loads((src / "golden.json").read_text())["cases"]:
+        feeds = {k: np.array([g[k]], dtype=np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
+        ref = shipped.run(["logits"], feeds)[0]
+        if hf is not None:
+            with torch.no_grad():
+                lt = hf(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
+            worst_t = max(worst_t, float(np.abs(lt - ref).max()))
+        worst_o = max(worst_o, float(np.abs(fp32.run(["logits"], feeds)[0] - ref).max()))
+    report = {"source": str(src), "max_abs_diff_fp32_onnx_vs_shipped": worst_o}
+    if hf is not None:
+        report["max_abs_diff_pytorch_vs_shipped"] = worst_t
+    return report
+
+
+def write_fp32_folder(src: Path, out: Path, cfg: dict) -> None:
+    """vocab.txt and config.json beside the fp32 model.onnx (no weight-only session config: nothing to fold)."""
+    shutil.copy(src / "vocab.txt", out / "vocab.txt")
+    cfg_out = dict(cfg)
+    cfg_out.pop("onnx_session_config", None)
+    (out / "config.json").write_text(json.dumps(cfg_out, indent=2) + "\n")
+
+
 def main():
     import onnx
-    import onnxruntime as ort
-    torch, _ = setup_torch()
-    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, BertConfig
 
     src = Path(sys.argv[1])
     out = BUILD / f"{src.name}-reconstructed"
-    (out / "hf").mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     cfg = json.loads((src / "config.json").read_text())
     model = onnx.load(str(src / "model.onnx"))
     values = dequantize_graph(model)
     onnx.save(model, str(out / "model.onnx"))
+    if "--onnx-only" in sys.argv[2:]:
+        write_fp32_folder(src, out, cfg)
+        report = fp32_parity(src, out, cfg)
+        (out / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
+        log(f"{out}: {json.dumps(report)}")
+        if report["max_abs_diff_fp32_onnx_vs_shipped"] > 1e-4:
+            sys.exit("parity check failed")
+        return
+    torch, _ = setup_torch()
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, BertConfig
+    (out / "hf").mkdir(parents=True, exist_ok=True)
     state = state_dict_from_graph(model, values)
 
     hf_cfg = BertConfig(**{k: v for k, v in cfg.items() if k in HF_KEYS})
@@ -97,29 +138,11 @@ def main():
     (out / "hf" / "config.json").write_text(json.dumps({**json.loads((out / "hf" / "config.json").read_text()),
                                                         **{k: v for k, v in cfg.items() if k not in HF_KEYS}},
                                                        indent=2) + "\n")
-    shutil.copy(src / "vocab.txt", out / "vocab.txt")
-    shutil.copy(out / "hf" / "config.json", out / "config.json")
-    cfg_out = json.loads((out / "config.json").read_text())
-    cfg_out.pop("onnx_session_config", None)  # plain fp32: nothing to fold
-    (out / "config.json").write_text(json.dumps(cfg_out, indent=2) + "\n")
-
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 2
-    for k, v in cfg.get("onnx_session_config", {}).items():
-        so.add_session_config_entry(k, v)
-    shipped = ort.InferenceSession(str(src / "model.onnx"), so, providers=["CPUExecutionProvider"])
-    fp32 = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
-    worst_t, worst_o = 0.0, 0.0
-    for g in json.loads((src / "golden.json").read_text())["cases"]:
-        feeds = {k: np.array([g[k]], dtype=np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
-        ref = shipped.run(["logits"], feeds)[0]
-        with torch.no_grad():
-            lt = hf(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
-        worst_t = max(worst_t, float(np.abs(lt - ref).max()))
-        worst_o = max(worst_o, float(np.abs(fp32.run(["logits"], feeds)[0] - ref).max()))
-    report = {"source": str(src), "max_abs_diff_pytorch_vs_shipped": worst_t, "max_abs_diff_fp32_onnx_vs_shipped": worst_o}
+    write_fp32_folder(src, out, json.loads((out / "hf" / "config.json").read_text()))
+    report = fp32_parity(src, out, cfg, hf, torch)
     (out / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
     log(f"{out}: {json.dumps(report)}")
+    worst_t, worst_o = report["max_abs_diff_pytorch_vs_shipped"], report["max_abs_diff_fp32_onnx_vs_shipped"]
     if worst_t > 1e-4 or worst_o > 1e-4:
         sys.exit("parity check failed")
 

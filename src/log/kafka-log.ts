@@ -113,10 +113,27 @@ export class KafkaLog implements Log {
       });
     } catch (err) {
       // A concurrent creator won the race: that is the idempotent outcome we wanted.
-      if (!/already exists/i.test(String((err as Error)?.message)) && !hasErrorType(err, 'TOPIC_ALREADY_EXISTS')) {
-        throw wrapKafka(err, 'create topics');
-      }
+      if (/already exists/i.test(String((err as Error)?.message)) || hasErrorType(err, 'TOPIC_ALREADY_EXISTS')) return;
+      // Created, but the metadata kafkajs polled for their leaders did not have them yet (a loaded broker).
+      if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return this.untilLeaders(missing.map((s) => s.name));
+      throw wrapKafka(err, 'create topics');
     }
+  }
+
+  /** Polls topic metadata until every partition of `topics` has a leader (at most ~30 s). */
+  private async untilLeaders(topics: string[]): Promise<void> {
+    const admin = await this.getAdmin();
+    let last: unknown;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+        if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        last = err;
+      }
+      await sleep(500);
+    }
+    throw wrapKafka(last ?? new Error('no leaders'), `create topics: no leader for ${topics.join(', ')} after 30 s`);
   }
 
   async produce(messages: OutMessage[]): Promise<void> {

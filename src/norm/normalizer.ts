@@ -85,10 +85,17 @@ export class Normalizer {
         const long = longFormMention(out, p.id, a);
         if (long && long.ids.length > 0) defs.set(a.short, { type: long.type, ids: long.ids, longForm: out.indexOf(long) });
         else {
-          // The long form is not a mention: resolve it with the type NER gave the short form.
+          // The long form is not a mention: resolve it with the type NER gave the short form here, then
+          // with the other types NER gave it in the document ("TTP" is also a gene symbol).
           const sf = out.find((m) => m.passageId === p.id && m.start === a.shortStart && m.end === a.shortEnd);
-          const ids = sf ? this.resolve(a.long, sf.type) : [];
-          if (sf && ids.length > 0) defs.set(a.short, { type: sf.type, ids });
+          if (!sf) continue;
+          const types = new Set([sf.type, ...out.filter((m) => m.text === a.short).map((m) => m.type)]);
+          for (const type of types) {
+            const ids = this.resolve(a.long, type);
+            if (ids.length === 0) continue;
+            defs.set(a.short, { type, ids });
+            break;
+          }
         }
       }
     if (defs.size === 0) return out;

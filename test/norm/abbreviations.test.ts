@@ -77,3 +77,24 @@ test('misspelled names resolve by edit distance; short ones do not', async (t) =
   t.deepEqual(n.resolve('cispla', 'Chemical'), [], 'one edit from nothing it can be sure of');
   n.dict.close();
 });
+
+test('a long form that is no mention resolves under any type NER gave its short form in the document', async (t) => {
+  const n = await normalizer();
+  const abstract = 'Thrombotic thrombocytopenic purpura (TTP) is rare. TTP was treated.';
+  // NER split the long form ("purpura" a gene) and typed the defining TTP a gene, a later one a disease.
+  const out = n.normalize(
+    [{ id: 'abstract', text: abstract }],
+    [
+      { passageId: 'abstract', start: 0, end: 27, text: 'Thrombotic thrombocytopenic', type: 'Disease' },
+      { passageId: 'abstract', start: 28, end: 35, text: 'purpura', type: 'Gene' },
+      { passageId: 'abstract', start: 37, end: 40, text: 'TTP', type: 'Gene' },
+      { passageId: 'abstract', start: 51, end: 54, text: 'TTP', type: 'Disease' },
+    ],
+  );
+  const ttp = out.filter((m) => m.text === 'TTP').map((m) => [m.start, m.type, m.ids[0]?.id]);
+  t.deepEqual(ttp, [
+    [37, 'Disease', 'MESH:D011697'],
+    [51, 'Disease', 'MESH:D011697'],
+  ]);
+  n.dict.close();
+});
