@@ -25,7 +25,7 @@ interface GoldenCase {
   input_ids?: number[];
   /** Tiny fixtures: the model's own logits. */
   logits?: number[][] | number[];
-  /** Trained models, weight-only int8: PyTorch computing with the shipped (dequantized) weights. */
+  /** Weight-only int8 folders: PyTorch computing with the shipped (dequantized) weights. */
   logits_pytorch_same_weights?: number[][] | number[];
   /** Trained models: the shipped int8 file run by Python's onnxruntime (the same model, another engine). */
   logits_int8_onnxruntime?: number[][] | number[];
@@ -42,7 +42,7 @@ function goldenCases(file: string): GoldenCase[] {
 
 /**
  * The reference logits for the committed file: PyTorch on the same weights where the export could
- * run them there (weight-only int8), else Python onnxruntime on the same file (dynamic int8).
+ * run them there (weight-only int8), else Python onnxruntime on the same file (static or dynamic int8).
  */
 function referenceLogits(c: GoldenCase): number[] {
   const logits = c.logits_pytorch_same_weights ?? c.logits_int8_onnxruntime ?? c.logits;
