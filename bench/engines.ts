@@ -27,8 +27,8 @@ export interface EngineOptions {
   /** litmine/bare: most rows per batch; transformers.js: sentences per pipeline call. */
   batch: number;
   tokenBudget: number;
-  /** litmine: sentences per annotate() call (the annotate stage hands it a batch of articles). */
-  chunk: number;
+  /** litmine: sentences of each annotate() call in turn (the annotate stage hands it a batch of articles). */
+  chunks: number[];
   sessions: number;
 }
 
@@ -55,9 +55,11 @@ async function litmine(o: EngineOptions): Promise<Runner> {
   return (sentences) =>
     timed(async () => {
       let n = 0;
-      for (let i = 0; i < sentences.length; i += o.chunk) {
-        const out = await a.annotate(sentences.slice(i, i + o.chunk).map((text) => ({ text })));
-        n += out.reduce((k, r) => k + r.mentions.length, 0);
+      for (let i = 0, k = 0; i < sentences.length; k++) {
+        const size = o.chunks[k % o.chunks.length]!;
+        const out = await a.annotate(sentences.slice(i, i + size).map((text) => ({ text })));
+        n += out.reduce((m, r) => m + r.mentions.length, 0);
+        i += size;
       }
       return n;
     });

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type EngineOptions, type EngineResult, runEngine } from './engines.js';
+import { ANNOTATE_BATCH } from '../topologies/annotate.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = process.env.LITMINE_SHARED_DATA ?? resolve(ROOT, '..', 'shared', 'data');
@@ -30,7 +31,8 @@ const { values } = parseArgs({
     sentences: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '64' },
     'token-budget': { type: 'string', default: '4096' },
-    chunk: { type: 'string', default: '160' },
+    // Sentences per annotate() call; default: those of ANNOTATE_BATCH.maxMessages documents, as the stage batches.
+    chunk: { type: 'string' },
     'peer-batch': { type: 'string', default: '1,32' },
     threads: { type: 'string', default: '2' },
     sessions: { type: 'string', default: '1' },
@@ -41,21 +43,37 @@ const { values } = parseArgs({
   },
 });
 
-/** Real sentences: BC5CDR test titles and abstracts, cut by litmine's segmenter. */
-async function loadSentences(n: number): Promise<string[] | null> {
+/** Real sentences: BC5CDR test titles and abstracts, cut by litmine's segmenter; and how many each document has. */
+async function loadSentences(n: number): Promise<{ sentences: string[]; perDocument: number[] } | null> {
   const file = join(SHARED, 'bc5cdr-pubtator', 'CDR_TestSet.PubTator.txt');
   if (!existsSync(file)) return null;
   const { segmentSentences } = await import('../src/text/segment-sentences.js');
-  const out: string[] = [];
+  const sentences: string[] = [];
+  const perDocument: number[] = [];
+  let doc = '';
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\d+\|[ta]\|(.*)$/.exec(line);
+    const m = /^(\d+)\|[ta]\|(.*)$/.exec(line);
     if (!m) continue;
-    for (const s of segmentSentences(m[1]!)) {
-      out.push(m[1]!.slice(s.start, s.end));
-      if (out.length >= n) return out;
+    if (m[1] !== doc) {
+      doc = m[1]!;
+      perDocument.push(0);
+    }
+    for (const s of segmentSentences(m[2]!)) {
+      sentences.push(m[2]!.slice(s.start, s.end));
+      perDocument[perDocument.length - 1]!++;
+      if (sentences.length >= n) return { sentences, perDocument };
     }
   }
-  return out;
+  return { sentences, perDocument };
+}
+
+/** Sentences per annotate() call when the stage takes `perBatch` documents at a time. */
+function stageChunks(perDocument: readonly number[], perBatch: number): number[] {
+  const chunks: number[] = [];
+  for (let i = 0; i < perDocument.length; i += perBatch) {
+    chunks.push(perDocument.slice(i, i + perBatch).reduce((a, b) => a + b, 0));
+  }
+  return chunks;
 }
 
 interface Row extends EngineResult {
@@ -121,18 +139,22 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
-  const sentences = await loadSentences(Number(values.sentences));
-  if (!sentences) {
+  const loaded = await loadSentences(Number(values.sentences));
+  if (!loaded) {
     console.log(`bench: skipped — the shared data (${SHARED}) is absent`);
     return;
   }
+  const { sentences } = loaded;
   const threads = Number(values.threads);
+  const chunks = values.chunk
+    ? Array.from({ length: Math.ceil(sentences.length / Number(values.chunk)) }, () => Number(values.chunk))
+    : stageChunks(loaded.perDocument, ANNOTATE_BATCH.maxMessages);
   const base = {
     modelDir: resolve(values.model),
     threads,
     batch: Number(values.batch),
     tokenBudget: Number(values['token-budget']),
-    chunk: Number(values.chunk),
+    chunks,
     sessions: 1,
   };
   const sessions = Number(values.sessions);
@@ -186,7 +208,7 @@ async function main(): Promise<void> {
     machine,
     model: `${base.modelDir} (${quant?.method ?? 'no manifest'})`,
     optimumExport: optimum,
-    input: `${sentences.length} BC5CDR test sentences; litmine: annotate() calls of ${base.chunk} sentences, batches ≤ ${base.batch} rows and ≤ ${base.tokenBudget} padded tokens; ${threads} threads in all (litmine: ${sessions} sessions × ${litmineDefault.threads}; the others: 1 session × ${threads} intra-op threads); one warm-up pass of 64 sentences untimed; best of ${values.rounds} alternating rounds per engine`,
+    input: `${sentences.length} BC5CDR test sentences; litmine: annotate() calls of ${values.chunk ? `${values.chunk}` : `${chunks.join(', ')} (the sentences of ${ANNOTATE_BATCH.maxMessages} documents, as the annotate stage batches them)`} sentences, batches ≤ ${base.batch} rows and ≤ ${base.tokenBudget} padded tokens; ${threads} threads in all (litmine: ${sessions} sessions × ${litmineDefault.threads}; the others: 1 session × ${threads} intra-op threads); one warm-up pass of 64 sentences untimed; best of ${values.rounds} alternating rounds per engine`,
     engines: rows.map(({ label, perSecond, peakRssMB, seconds, found }) => ({
       engine: label,
       sentencesPerSecond: round(perSecond),

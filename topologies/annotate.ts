@@ -22,6 +22,14 @@ import { MAX_RECORD_BYTES } from './topics.js';
 export const ANNOTATE_GROUP = 'litmine-annotate';
 const STAGE = 'annotate';
 
+/**
+ * An annotate batch is one transaction and one model pass over all its sentences: up to 64 articles
+ * (about 640 sentences of abstracts, enough for full, length-sorted model batches), cut at 512 KiB of
+ * article JSON so that full texts (50–100 KB each) stay a few thousand sentences per batch and
+ * progress shows and a crash redoes little.
+ */
+export const ANNOTATE_BATCH = { maxMessages: 64, maxBytes: 512 * 1024 } as const;
+
 export interface AnnotateTopologyOptions extends ConsumingStageOptions {
   annotator: Annotator;
   onBatch?: (stats: { articles: number; mentions: number; relations: number; deadLetters: number }) => void;
@@ -35,9 +43,8 @@ export async function runAnnotate(options: AnnotateTopologyOptions): Promise<Pro
     topics: [topics.articles],
     untilIdle: options.untilIdle,
     signal: options.signal,
-    // A batch is one transaction: small enough that progress shows and a crash redoes little
-    // (sentences of all its articles still go through the model together).
-    maxBatchSize: options.maxBatchSize ?? 16,
+    maxBatchSize: options.maxBatchSize ?? ANNOTATE_BATCH.maxMessages,
+    maxBatchBytes: ANNOTATE_BATCH.maxBytes,
     transactional: true,
     workerId: options.workerId,
     onRetry: options.onRetry,

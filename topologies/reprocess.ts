@@ -14,6 +14,7 @@ import type { Annotator } from '../src/nlp/annotator.js';
 import { meteredAnnotator } from '../src/observability/metered-annotator.js';
 import { timeBatch } from '../src/observability/metrics.js';
 import type { SearchStore, StoreOp } from '../src/store/store.js';
+import { ANNOTATE_BATCH } from './annotate.js';
 import { type AnnotatedInput, decodeAndAnnotate, decodeArticleMessage } from './article-steps.js';
 import { logMessageOrigin } from './record-batch.js';
 import { applyPerRecord } from './store-writes.js';
@@ -39,7 +40,8 @@ export async function runReprocess(options: ReprocessOptions): Promise<ProcessRe
     fromBeginning: true,
     untilIdle: true,
     signal: options.signal,
-    maxBatchSize: 16,
+    maxBatchSize: ANNOTATE_BATCH.maxMessages,
+    maxBatchBytes: ANNOTATE_BATCH.maxBytes,
     handler: (batch, context) =>
       timeBatch(STAGE, async () => {
         const { annotated, articles } = await decodeAndAnnotate(STAGE, batch, annotator, context);

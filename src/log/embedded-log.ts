@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LitmineError, isRetriable } from '../errors.js';
+import { batchLength } from './batch-cut.js';
 import { deleteExpired, reclaimSpace } from './embedded-compaction.js';
 import { wrapSqlite } from './embedded-errors.js';
 import { type MessageRow, SCHEMA, type TopicRow, toLogMessage } from './embedded-schema.js';
@@ -172,8 +173,15 @@ export class EmbeddedLog implements Log {
           }
           const committed = this.committed(options.group, a);
           const position = committed ?? startPosition(a);
-          const rows = selectBatch.all(a.topic, a.partition, position, maxBatch);
-          if (rows.length === 0) continue;
+          const fetched = selectBatch.all(a.topic, a.partition, position, maxBatch);
+          if (fetched.length === 0) continue;
+          const rows = fetched.slice(
+            0,
+            batchLength(
+              fetched.map((r) => r.value?.length ?? 0),
+              { maxMessages: maxBatch, maxBytes: options.maxBatchBytes },
+            ),
+          );
           const batch = rows.map(toLogMessage);
           const next = rows[rows.length - 1]!.offset + 1;
           const context: BatchContext = {

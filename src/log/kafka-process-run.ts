@@ -4,6 +4,7 @@
  * maxBatchSize, each handled, committed and retried as one unit).
  */
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { batchLength } from './batch-cut.js';
 import { BatchRevoked, isRebalanceError, wrapKafka } from './kafka-errors.js';
 import type { BatchCommitter } from './kafka-batch-commit.js';
 import { toLogMessage } from './kafka-messages.js';
@@ -99,14 +100,19 @@ export interface BatchDeps {
 /** eachBatch: the fetched batch in chunks; a chunk that fails or is revoked ends this batch unresolved. */
 export async function consumeBatch(payload: EachBatchPayload, deps: BatchDeps): Promise<void> {
   const { batch, isRunning, isStale } = payload;
-  const maxBatch = deps.options.maxBatchSize ?? 100;
+  const limits = { maxMessages: deps.options.maxBatchSize ?? 100, maxBytes: deps.options.maxBatchBytes };
   const messages = batch.messages;
-  for (let i = 0; i < messages.length; i += maxBatch) {
+  for (let i = 0; i < messages.length; ) {
     if (deps.run.failed || deps.run.signal.aborted || !isRunning() || isStale()) return;
-    const chunk = messages.slice(i, i + maxBatch);
+    const length = batchLength(
+      messages.slice(i, i + limits.maxMessages).map((m) => m.value?.length ?? 0),
+      limits,
+    );
+    const chunk = messages.slice(i, i + length);
+    i += length;
     // The last chunk commits past trailing control records too (batch.lastOffset includes them), or
     // a transactional input would always show a lag of one.
-    const isLastChunk = i + maxBatch >= messages.length;
+    const isLastChunk = i >= messages.length;
     const last = chunk[chunk.length - 1]!.offset;
     const next = (BigInt(isLastChunk ? batch.lastOffset() : last) + 1n).toString();
     const produced = await handleChunk(payload, chunk, next, deps);

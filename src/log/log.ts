@@ -68,6 +68,11 @@ export interface ProcessOptions {
   /** Return once every assigned partition is caught up (batch runs); otherwise run until aborted. */
   untilIdle?: boolean;
   maxBatchSize?: number;
+  /**
+   * Most value bytes in one batch (a message over it still goes, alone): lets a stage take many small
+   * records at once while a few large ones (full texts) keep a batch short. No limit when absent.
+   */
+  maxBatchBytes?: number;
   /** Where a group with no committed offset starts. Default: earliest. */
   fromBeginning?: boolean;
   signal?: AbortSignal;

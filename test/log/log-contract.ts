@@ -175,6 +175,28 @@ export function logContract(label: string, makeHarness: () => Promise<LogHarness
     });
   }
 
+  withLog('maxBatchBytes cuts a batch at its byte budget, and a message over it goes alone', async (t, log, h) => {
+    const [input] = await topics(log, h, { partitions: 1, cleanup: 'delete' });
+    // Values of 300 bytes with one of 2,000 among them; budget 1,000 bytes, cap 64 messages.
+    const sizes = [300, 300, 300, 300, 2000, 300, 300];
+    await log.produce(sizes.map((n, i) => out(input!, `k${i}`, String(i).padEnd(n, '.'))));
+    const batches: number[][] = [];
+    const result = await log.process({
+      group: h.name('g'),
+      topics: [input!],
+      untilIdle: true,
+      maxBatchSize: 64,
+      maxBatchBytes: 1000,
+      retry,
+      handler: async (batch) => {
+        batches.push(batch.map((m) => m.value!.length));
+        return [];
+      },
+    });
+    t.deepEqual(batches, [[300, 300, 300], [300], [2000], [300, 300]]);
+    t.is(result.messages, sizes.length);
+  });
+
   for (const transactional of [false, true]) {
     withLog(`a failing handler commits nothing and produces nothing (transactional: ${transactional})`, async (t, log, h) => {
       const [input, output] = await topics(log, h, { partitions: 1, cleanup: 'delete' }, { partitions: 1, cleanup: 'delete' });
