@@ -14,6 +14,15 @@ throughput measurement of each on real sentences in length-sorted batches.
                  onnxruntime keeps these as integer kernels (VNNI where the CPU has it) instead of rewriting
                  a QDQ weight into a float MatMulNBits, and the rest of the graph stays float32 as in
                  static-qdq. Integer products and constant scales: each row's result is its own.
+  static-itf     static-qop with each QLinearMatMul -> DequantizeLinear -> bias Add chain as one MatMulIntegerToFloat
+                 (integer_to_float.py): the same integer products and input scales, float32 outputs with the bias
+                 inside, so no output rounding and two passes over the activations fewer.
+  static-full    static-itf with the FFN-output products integer too (ffn_output_int8.py): the GELU outputs get one
+                 calibrated constant scale per channel, folded into the weight's rows, so every weight MatMul of the
+                 encoder is an int8 product; batch-independent as the others.
+
+  static-itf and static-full start from static-qop's model.onnx, which a shipped static-qop folder also is:
+  python models/train/fast_export.py --src models/build/ner-reconstructed --task ner --variants static-qop,static-itf,static-full
 
   python models/train/fast_export.py --src models/build/ner-reconstructed --task ner --variants fused,static-qdq
 """
@@ -182,6 +191,25 @@ def main():
             info["fused"] = optimize(src / "model.onnx", pre, attention=v == "static-attn")
             info.update(static_quantize(pre, d / "model.onnx", calib))
             pre.unlink()
+        elif v == "static-itf":
+            qop = root / "static-qop"
+            if not (qop / "model.onnx").exists():
+                sys.exit(f"build static-qop first: {qop}/model.onnx is absent")
+            import onnx
+            from integer_to_float import integer_to_float
+            model = onnx.load(str(qop / "model.onnx"))
+            info["rewritten"] = integer_to_float(model)
+            onnx.save(model, str(d / "model.onnx"))
+            shutil.copy(qop / "config.json", d / "config.json")
+        elif v == "static-full":
+            itf = root / "static-itf"
+            if not (itf / "model.onnx").exists():
+                sys.exit(f"build static-itf first: {itf}/model.onnx is absent")
+            from ffn_output_int8 import quantize_ffn_outputs
+            calib = calib or calibration_ids(tok, args.calib, 128, task=args.task)
+            info.update(quantize_ffn_outputs(itf / "model.onnx", d / "model.onnx", [feeds_for([x]) for x in calib],
+                                             alpha=1.0))
+            shutil.copy(itf / "config.json", d / "config.json")
         elif v == "static-qop":
             # On the unfused graph: the quantizer finds no calibrated ranges behind the fused contrib ops.
             calib = calib or calibration_ids(tok, args.calib, 128, task=args.task)
@@ -218,6 +246,28 @@ QUANTIZATION = {
                   "Q/K/V, attention-output and FFN-input MatMuls of the unfused graph; the FFN-output MatMuls, the "
                   "embeddings and the classifier weight-only int8 computed in float32",
         "float32": "embeddings, LayerNorm, softmax, GELU, attention score products, FFN outputs, the classifier",
+    },
+    "static-itf": {
+        "label": "static-int8-itf",
+        "method": "static int8 with float outputs (models/train/fast_export.py static-itf): the Q/K/V, attention-output "
+                  "and FFN-input MatMuls of the unfused graph as MatMulIntegerToFloat (uint8 input with a calibrated "
+                  "constant scale, per-channel int8 weights, float32 output with the bias inside); the FFN-output "
+                  "MatMuls, the embeddings and the classifier weight-only int8 computed in float32",
+        "float32": "embeddings, LayerNorm, softmax, GELU, attention score products, the products' outputs, FFN "
+                   "outputs, the classifier",
+    },
+    "static-full": {
+        "label": "static-int8-full",
+        "method": "static int8 in every encoder weight MatMul (models/train/fast_export.py static-full): Q/K/V, "
+                  "attention output and FFN input as MatMulIntegerToFloat on uint8 inputs with one calibrated constant "
+                  "scale per tensor; the FFN outputs as MatMulIntegerToFloat on GELU outputs with one calibrated "
+                  "constant scale per channel, folded into the weight rows (ffn_output_int8.py, SmoothQuant's split "
+                  "with alpha 1); per-channel int8 weights, float32 outputs with the bias inside; the embeddings and "
+                  "the classifier weight-only int8 computed in float32",
+        "float32": "embeddings, LayerNorm, softmax, GELU, attention score products, the products' outputs, the "
+                   "classifier",
+        "activations": "uint8, one calibrated (MinMax) scale per tensor; FFN-output inputs: symmetric int8, one "
+                       "calibrated (MinMax) scale per channel",
     },
 }
 
@@ -292,9 +342,9 @@ def ship(variant_dir: Path, shipped: Path, out: Path, calib_sentences: int, src:
     man["quantization"] = {
         "method": quant["method"],
         "weights": "int8 symmetric, one scale per output channel (embedding tables: per row)",
-        "activations": f"uint8, one calibrated (MinMax) scale per tensor, {calib_sentences} training-split "
-                       "sentences of the task's training corpora; constants, so a sentence's result does not depend "
-                       "on its batch-mates",
+        "activations": quant.get("activations", "uint8, one calibrated (MinMax) scale per tensor") + f", {calib_sentences} "
+                       "training-split sentences of the task's training corpora; constants, so a sentence's result does "
+                       "not depend on its batch-mates",
         "float32": quant.get("float32", "embeddings, LayerNorm, softmax, GELU, attention score products, the classifier"),
         "previous": man.get("quantization", {}).get("method", "weight-only int8 with float32 arithmetic (weight_quant.py)"),
     }

@@ -109,8 +109,8 @@ export const configSchema = Type.Object(
         /**
          * Most sentences per model call. Sentences are bucketed by length and batches are also capped
          * at 4,096 padded tokens (run-batches.ts), so padding stays small. Results do not depend on it
-         * with the committed models (float32 arithmetic over int8-stored weights); with dynamically
-         * quantized exports they would (the activation scale is computed over the whole batch tensor).
+         * with the committed models (static int8: every activation scale is a constant fixed at export);
+         * with dynamically quantized exports they would (the scale is computed per batch tensor).
          */
         batchSize: Type.Integer({ minimum: 1, maximum: 4096 }),
         /**
