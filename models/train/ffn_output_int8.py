@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from integer_to_float import bias_after, set_nodes  # noqa
 
 
 def ffn_output_nodes(graph):
@@ -92,13 +93,9 @@ def quantize_ffn_outputs(path: Path, out: Path, calib_feeds, alpha: float) -> di
                       numpy_helper.from_array(t.astype(np.float32), names["w_scale"]),
                       numpy_helper.from_array(np.array(1.0, np.float32), names["one"]),
                       numpy_helper.from_array(np.array(128, np.uint8), names["zp"])]
-        out_name, bias = n.output[0], ""
-        after = consumers.get(out_name, [])
-        if len(after) == 1 and after[0].op_type == "Add":
-            other = [x for x in after[0].input if x != out_name]
-            if len(other) == 1 and other[0] in inits:
-                bias, out_name = other[0], after[0].output[0]
-                drop.add(after[0].name)
+        bias, out_name, add = bias_after(n.output[0], consumers, inits)
+        if add:
+            drop.add(add)
         # Per-channel scales as one broadcast Mul, then one per-tensor quantization: onnxruntime's per-axis
         # QuantizeLinear and its int8-input MatMulIntegerToFloat are reference kernels, slower than float.
         # Zero point 128 on uint8 is symmetric int8 in the u8s8 form the VNNI kernels take.
@@ -114,14 +111,7 @@ def quantize_ffn_outputs(path: Path, out: Path, calib_feeds, alpha: float) -> di
         if n.name in drop:
             continue
         nodes += replace.get(n.name, [n])
-    del g.node[:]
-    g.node.extend(nodes)
-    used = {x for n in nodes for x in n.input}
-    kept = [i for i in g.initializer if i.name in used]
-    del g.initializer[:]
-    g.initializer.extend(kept + new_inits)
-    if not any(o.domain == "com.microsoft" for o in model.opset_import):
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    set_nodes(model, nodes, new_inits)
     onnx.save(model, str(out))
     return {"ffn_output_products": len(targets), "alpha": alpha}
 

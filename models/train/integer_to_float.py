@@ -31,13 +31,9 @@ def integer_to_float(model) -> int:
         if len(after) != 1 or after[0].op_type != "DequantizeLinear":
             continue
         dq = after[0]
-        out, bias = dq.output[0], ""
-        adds = consumers.get(out, [])
-        if len(adds) == 1 and adds[0].op_type == "Add":
-            other = [x for x in adds[0].input if x != out]
-            if len(other) == 1 and other[0] in inits:
-                bias, out = other[0], adds[0].output[0]
-                drop.add(adds[0].name)
+        bias, out, add = bias_after(dq.output[0], consumers, inits)
+        if add:
+            drop.add(add)
         a, a_scale, a_zp, b, b_scale, b_zp = n.input[:6]
         if b_zp in inits and np.any(numpy_helper.to_array(inits[b_zp])):
             continue  # the kernel takes an int8 weight zero point, but symmetric weights need none
@@ -45,7 +41,26 @@ def integer_to_float(model) -> int:
         replace[n.name] = helper.make_node("MatMulIntegerToFloat", [a, b, a_scale, b_scale, a_zp, b_zp, bias], [out],
                                            name=name, domain="com.microsoft")
         drop.add(dq.name)
-    nodes = [replace.get(n.name, n) for n in g.node if n.name not in drop]
+    set_nodes(model, [replace.get(n.name, n) for n in g.node if n.name not in drop], new_inits)
+    return len(replace)
+
+
+def bias_after(out: str, consumers, inits):
+    """(bias, output, Add node name) when `out` feeds only an Add of a constant (the layer's bias), which the
+    integer kernel can take inside; else ("", out, None)."""
+    after = consumers.get(out, [])
+    if len(after) == 1 and after[0].op_type == "Add":
+        other = [x for x in after[0].input if x != out]
+        if len(other) == 1 and other[0] in inits:
+            return other[0], after[0].output[0], after[0].name
+    return "", out, None
+
+
+def set_nodes(model, nodes, new_inits) -> None:
+    """The graph's nodes become `nodes`; initializers nothing reads any more go, `new_inits` join, and the
+    com.microsoft domain (MatMulIntegerToFloat's) is declared."""
+    from onnx import helper
+    g = model.graph
     del g.node[:]
     g.node.extend(nodes)
     used = {x for n in nodes for x in n.input}
@@ -54,7 +69,6 @@ def integer_to_float(model) -> int:
     g.initializer.extend(kept + new_inits)
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-    return len(replace)
 
 
 def main():
