@@ -146,9 +146,8 @@ async function main(): Promise<void> {
   }
   const { sentences } = loaded;
   const threads = Number(values.threads);
-  const chunks = values.chunk
-    ? Array.from({ length: Math.ceil(sentences.length / Number(values.chunk)) }, () => Number(values.chunk))
-    : stageChunks(loaded.perDocument, ANNOTATE_BATCH.maxMessages);
+  // The litmine engine takes the sizes in turn, so one fixed size is a list of one.
+  const chunks = values.chunk ? [Number(values.chunk)] : stageChunks(loaded.perDocument, ANNOTATE_BATCH.maxMessages);
   const base = {
     modelDir: resolve(values.model),
     threads,

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from integer_to_float import bias_after, set_nodes  # noqa
+from graph_edit import bias_after, consumers_of, dequantize, set_nodes  # noqa
 
 
 def ffn_output_nodes(graph):
@@ -37,10 +37,7 @@ def float_weight(graph, name):
         return numpy_helper.to_array(inits[name]).astype(np.float32), None
     dq = next(n for n in graph.node if name in n.output)
     q, scale, zp = (numpy_helper.to_array(inits[x]) for x in dq.input[:3])
-    axis = next((a.i for a in dq.attribute if a.name == "axis"), 1)
-    shape = [1] * q.ndim
-    shape[axis] = -1
-    return ((q.astype(np.float32) - zp.reshape(shape).astype(np.float32)) * scale.reshape(shape)).astype(np.float32), dq
+    return dequantize(q, scale, zp, next((a.i for a in dq.attribute if a.name == "axis"), 1)), dq
 
 
 def channel_ranges(path: Path, inputs, calib_feeds, threads=2):
@@ -69,10 +66,7 @@ def quantize_ffn_outputs(path: Path, out: Path, calib_feeds, alpha: float) -> di
     g = model.graph
     targets = ffn_output_nodes(g)
     amax = channel_ranges(path, [n.input[0] for n in targets], calib_feeds)
-    consumers = {}
-    for n in g.node:
-        for x in n.input:
-            consumers.setdefault(x, []).append(n)
+    consumers = consumers_of(g)
     inits = {i.name for i in g.initializer}
     replace, drop, new_inits = {}, set(), []
     for n in targets:
@@ -111,7 +105,7 @@ def quantize_ffn_outputs(path: Path, out: Path, calib_feeds, alpha: float) -> di
         if n.name in drop:
             continue
         nodes += replace.get(n.name, [n])
-    set_nodes(model, nodes, new_inits)
+    set_nodes(model, nodes, new_inits, microsoft_ops=True)
     onnx.save(model, str(out))
     return {"ffn_output_products": len(targets), "alpha": alpha}
 

@@ -10,8 +10,12 @@ own, whatever else is in the batch.
   python models/train/integer_to_float.py in.onnx out.onnx
 """
 import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from graph_edit import bias_after, consumers_of, set_nodes  # noqa
 
 
 def integer_to_float(model) -> int:
@@ -19,11 +23,8 @@ def integer_to_float(model) -> int:
     from onnx import helper, numpy_helper
     g = model.graph
     inits = {i.name: i for i in g.initializer}
-    consumers = {}
-    for n in g.node:
-        for x in n.input:
-            consumers.setdefault(x, []).append(n)
-    replace, drop, new_inits = {}, set(), []
+    consumers = consumers_of(g)
+    replace, drop = {}, set()
     for n in g.node:
         if n.op_type != "QLinearMatMul":
             continue
@@ -41,34 +42,8 @@ def integer_to_float(model) -> int:
         replace[n.name] = helper.make_node("MatMulIntegerToFloat", [a, b, a_scale, b_scale, a_zp, b_zp, bias], [out],
                                            name=name, domain="com.microsoft")
         drop.add(dq.name)
-    set_nodes(model, [replace.get(n.name, n) for n in g.node if n.name not in drop], new_inits)
+    set_nodes(model, [replace.get(n.name, n) for n in g.node if n.name not in drop], [], microsoft_ops=True)
     return len(replace)
-
-
-def bias_after(out: str, consumers, inits):
-    """(bias, output, Add node name) when `out` feeds only an Add of a constant (the layer's bias), which the
-    integer kernel can take inside; else ("", out, None)."""
-    after = consumers.get(out, [])
-    if len(after) == 1 and after[0].op_type == "Add":
-        other = [x for x in after[0].input if x != out]
-        if len(other) == 1 and other[0] in inits:
-            return other[0], after[0].output[0], after[0].name
-    return "", out, None
-
-
-def set_nodes(model, nodes, new_inits) -> None:
-    """The graph's nodes become `nodes`; initializers nothing reads any more go, `new_inits` join, and the
-    com.microsoft domain (MatMulIntegerToFloat's) is declared."""
-    from onnx import helper
-    g = model.graph
-    del g.node[:]
-    g.node.extend(nodes)
-    used = {x for n in nodes for x in n.input}
-    kept = [i for i in g.initializer if i.name in used]
-    del g.initializer[:]
-    g.initializer.extend(kept + new_inits)
-    if not any(o.domain == "com.microsoft" for o in model.opset_import):
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
 
 
 def main():

@@ -19,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BUILD, log, setup_torch  # noqa
+from graph_edit import consumers_of, dequantize, set_nodes  # noqa
 
 HF_KEYS = {k for k in ("architectures", "hidden_size", "num_hidden_layers", "num_attention_heads",
                        "intermediate_size", "hidden_act", "max_position_embeddings", "type_vocab_size",
@@ -37,11 +38,7 @@ def dequantize_graph(model):
     for n in g.node:
         if n.op_type == "DequantizeLinear" and all(x in inits for x in n.input):
             q, scale, zp = (inits[x] for x in n.input)
-            axis = next((a.i for a in n.attribute if a.name == "axis"), 1)
-            shape = [1] * q.ndim
-            shape[axis] = -1
-            folded[n.output[0]] = ((q.astype(np.float32) - zp.reshape(shape).astype(np.float32))
-                                   * scale.reshape(shape)).astype(np.float32)
+            folded[n.output[0]] = dequantize(q, scale, zp, next((a.i for a in n.attribute if a.name == "axis"), 1))
         else:
             keep_nodes.append(n)
     used = {x for n in g.node if n.op_type == "DequantizeLinear" and n.output[0] in folded for x in n.input}
@@ -62,12 +59,8 @@ def float_matmuls(model) -> int:
     g = model.graph
     inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
     producer = {o: n for n in g.node for o in n.output}
-    consumers = {}
-    for n in g.node:
-        for x in n.input:
-            consumers.setdefault(x, []).append(n)
-    drop, new_inits, rewritten = set(), [], 0
-    replacement = {}
+    consumers = consumers_of(g)
+    drop, new_inits, replacement = set(), [], {}
     for n in g.node:
         if n.op_type != "QLinearMatMul":
             continue
@@ -75,23 +68,16 @@ def float_matmuls(model) -> int:
         if quant is None or quant.op_type != "QuantizeLinear" or len(outs) != 1 or outs[0].op_type != "DequantizeLinear":
             sys.exit(f"{n.name}: a QLinearMatMul without QuantizeLinear before and DequantizeLinear after")
         w, scale, zp = (inits[x] for x in n.input[3:6])
-        weight = ((w.astype(np.float32) - zp.astype(np.float32)) * scale.astype(np.float32)).astype(np.float32)
+        weight = dequantize(w, scale, zp, axis=1)
         name = n.name.removesuffix("_quant")
         new_inits.append(numpy_helper.from_array(weight, f"{name}_weight"))
         replacement[n.name] = helper.make_node("MatMul", [quant.input[0], f"{name}_weight"], [outs[0].output[0]], name=name)
         drop.add(outs[0].name)
-        rewritten += 1
     nodes = [replacement.get(n.name, n) for n in g.node if n.name not in drop]
     # A QuantizeLinear left without consumers (Q/K/V shared one) goes too.
     used = {x for n in nodes for x in n.input}
-    nodes = [n for n in nodes if not (n.op_type == "QuantizeLinear" and n.output[0] not in used)]
-    del g.node[:]
-    g.node.extend(nodes)
-    used = {x for n in nodes for x in n.input}
-    kept = [i for i in g.initializer if i.name in used or i.name in {o.name for o in g.output}]
-    del g.initializer[:]
-    g.initializer.extend(kept + new_inits)
-    return rewritten
+    set_nodes(model, [n for n in nodes if not (n.op_type == "QuantizeLinear" and n.output[0] not in used)], new_inits)
+    return len(replacement)
 
 
 def state_dict_from_graph(model, values):
@@ -109,9 +95,10 @@ def state_dict_from_graph(model, values):
 
 
 def fp32_parity(src: Path, out: Path, cfg: dict, hf=None, torch=None, static=False) -> dict:
-    """Max |logit diff| on golden.json of the fp32 ONNX (and PyTorch, when given) against the shipped file; for a
-    static int8 folder, whose activations are quantized so that no float model equals it, PyTorch against the fp32
-    ONNX instead (the checked pair), with the shipped file's and the golden fp32 logits' distance as information."""
+    """Max |logit diff| on golden.json between the fp32 ONNX, PyTorch (when given), the shipped file and the golden
+    fp32 logits. Checked (`max_abs_diff_*`): the fp32 ONNX and PyTorch against the shipped file; for a static int8
+    folder, whose activations are quantized so that no float model equals it, PyTorch against the fp32 ONNX. The
+    other distances are information (`info_*`)."""
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
@@ -119,36 +106,33 @@ def fp32_parity(src: Path, out: Path, cfg: dict, hf=None, torch=None, static=Fal
         so.add_session_config_entry(k, v)
     shipped = ort.InferenceSession(str(src / "model.onnx"), so, providers=["CPUExecutionProvider"])
     fp32 = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
-    worst = {"checked": 0.0, "pytorch": 0.0, "shipped": 0.0, "golden": 0.0}
+    worst = {}
+
+    def note(pair, x, y):
+        worst[pair] = max(worst.get(pair, 0.0), float(np.abs(x - y).max()))
+
     for g in json.loads((src / "golden.json").read_text())["cases"]:
         feeds = {k: np.array([g[k]], dtype=np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
-        ref = shipped.run(["logits"], feeds)[0]
-        lo = fp32.run(["logits"], feeds)[0]
-        lt = None
+        ref, lo = shipped.run(["logits"], feeds)[0], fp32.run(["logits"], feeds)[0]
+        note("fp32_onnx_vs_shipped", lo, ref)
+        if "logits_fp32_pytorch" in g:
+            note("fp32_onnx_vs_golden_fp32_pytorch", lo, np.array([g["logits_fp32_pytorch"]], dtype=np.float32))
         if hf is not None:
             with torch.no_grad():
                 lt = hf(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
-        diff = lambda x, y: float(np.abs(x - y).max())  # noqa: E731
-        if static:
-            worst["shipped"] = max(worst["shipped"], diff(lo, ref))
-            if "logits_fp32_pytorch" in g:
-                worst["golden"] = max(worst["golden"], diff(lo, np.array([g["logits_fp32_pytorch"]], dtype=np.float32)))
-            if lt is not None:
-                worst["checked"] = max(worst["checked"], diff(lt, lo))
-        else:
-            worst["checked"] = max(worst["checked"], diff(lo, ref))
-            if lt is not None:
-                worst["pytorch"] = max(worst["pytorch"], diff(lt, ref))
-    if static:
-        report = {"source": str(src), "static_int8": True, "info_fp32_onnx_vs_shipped": worst["shipped"],
-                  "info_fp32_onnx_vs_golden_fp32_pytorch": worst["golden"]}
-        if hf is not None:
-            report["max_abs_diff_pytorch_vs_fp32_onnx"] = worst["checked"]
-        return report
-    report = {"source": str(src), "max_abs_diff_fp32_onnx_vs_shipped": worst["checked"]}
-    if hf is not None:
-        report["max_abs_diff_pytorch_vs_shipped"] = worst["pytorch"]
-    return report
+            note("pytorch_vs_shipped", lt, ref)
+            note("pytorch_vs_fp32_onnx", lt, lo)
+    checked = {"pytorch_vs_fp32_onnx"} if static else {"fp32_onnx_vs_shipped", "pytorch_vs_shipped"}
+    return {"source": str(src), "static_int8": static,
+            **{("max_abs_diff_" if k in checked else "info_") + k: v for k, v in worst.items()}}
+
+
+def check_parity(out: Path, report: dict) -> None:
+    """Writes parity.json and stops when a checked distance is over 1e-4."""
+    (out / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
+    log(f"{out}: {json.dumps(report)}")
+    if any(v > 1e-4 for k, v in report.items() if k.startswith("max_abs_diff_")):
+        sys.exit("parity check failed")
 
 
 def write_fp32_folder(src: Path, out: Path, cfg: dict) -> None:
@@ -172,11 +156,7 @@ def main():
     onnx.save(model, str(out / "model.onnx"))
     if "--onnx-only" in sys.argv[2:]:
         write_fp32_folder(src, out, cfg)
-        report = fp32_parity(src, out, cfg, static=static)
-        (out / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
-        log(f"{out}: {json.dumps(report)}")
-        if max(v for k, v in report.items() if k.startswith("max_")) > 1e-4:
-            sys.exit("parity check failed")
+        check_parity(out, fp32_parity(src, out, cfg, static=static))
         return
     torch, _ = setup_torch()
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, BertConfig
@@ -200,11 +180,7 @@ def main():
                                                         **{k: v for k, v in cfg.items() if k not in HF_KEYS}},
                                                        indent=2) + "\n")
     write_fp32_folder(src, out, json.loads((out / "hf" / "config.json").read_text()))
-    report = fp32_parity(src, out, cfg, hf, torch, static=static)
-    (out / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
-    log(f"{out}: {json.dumps(report)}")
-    if max(v for k, v in report.items() if k.startswith("max_")) > 1e-4:
-        sys.exit("parity check failed")
+    check_parity(out, fp32_parity(src, out, cfg, hf, torch, static=static))
 
 
 if __name__ == "__main__":
