@@ -1,8 +1,9 @@
 """Rebuild the fp32 models a shipped litmine folder computes with, from its ONNX initialisers alone.
 
 The committed model.onnx stores int8 weights: weight-only (weight_quant.py, computed in float32) or, in a static
-int8 export (fast_export.py static-qop), inside QLinearMatMul; those dequantized weights are the model's float32
-weights, and every QLinearMatMul becomes the float MatMul it was made from. This writes, under models/build/<name>-reconstructed/:
+int8 export (fast_export.py static-qop, static-itf, static-full), inside QLinearMatMul or MatMulIntegerToFloat;
+those dequantized weights are the model's float32 weights, and every integer product becomes the float MatMul it
+was made from. This writes, under models/build/<name>-reconstructed/:
   hf/          a Hugging Face BertFor{Token,Sequence}Classification with exactly those weights (PyTorch reference)
   model.onnx   the same graph with every DequantizeLinear folded into a float32 initializer (the fp32 ONNX)
 and checks that PyTorch, the fp32 ONNX and the shipped file agree on the folder's golden.json inputs.
@@ -52,9 +53,11 @@ def dequantize_graph(model):
 
 
 def float_matmuls(model) -> int:
-    """Turns each static-int8 QLinearMatMul (QuantizeLinear -> QLinearMatMul -> DequantizeLinear) back into the
-    float32 MatMul it was made from: the float input, the weight dequantized per output channel, the node's
-    original name (so state_dict_from_graph finds its module). Returns how many it rewrote."""
+    """Turns each static int8 product back into the float32 MatMul it was made from: QuantizeLinear ->
+    QLinearMatMul -> DequantizeLinear (static-qop), and QuantizeLinear -> MatMulIntegerToFloat (+ bias) (static-itf,
+    static-full; a per-channel `Mul` by 1/a before the QuantizeLinear is folded back out of the weight rows). The
+    MatMul reads the float input, holds the weight dequantized per output channel and takes the node's original
+    name (so state_dict_from_graph finds its module). Returns how many it rewrote."""
     from onnx import helper, numpy_helper
     g = model.graph
     inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
@@ -62,18 +65,35 @@ def float_matmuls(model) -> int:
     consumers = consumers_of(g)
     drop, new_inits, replacement = set(), [], {}
     for n in g.node:
-        if n.op_type != "QLinearMatMul":
+        if n.op_type not in ("QLinearMatMul", "MatMulIntegerToFloat"):
             continue
-        quant, outs = producer.get(n.input[0]), consumers.get(n.output[0], [])
-        if quant is None or quant.op_type != "QuantizeLinear" or len(outs) != 1 or outs[0].op_type != "DequantizeLinear":
-            sys.exit(f"{n.name}: a QLinearMatMul without QuantizeLinear before and DequantizeLinear after")
-        w, scale, zp = (inits[x] for x in n.input[3:6])
-        weight = dequantize(w, scale, zp, axis=1)
-        name = n.name.removesuffix("_quant")
+        quant = producer.get(n.input[0])
+        if quant is None or quant.op_type != "QuantizeLinear":
+            sys.exit(f"{n.name}: an integer product without a QuantizeLinear before it")
+        x = quant.input[0]
+        if n.op_type == "QLinearMatMul":
+            outs = consumers.get(n.output[0], [])
+            if len(outs) != 1 or outs[0].op_type != "DequantizeLinear":
+                sys.exit(f"{n.name}: a QLinearMatMul without a DequantizeLinear after it")
+            w, scale, zp = (inits[i] for i in n.input[3:6])
+            weight, out, bias, name = dequantize(w, scale, zp, axis=1), outs[0].output[0], "", n.name.removesuffix("_quant")
+            drop.add(outs[0].name)
+        else:
+            w, scale = inits[n.input[1]], inits[n.input[3]]
+            zp = inits[n.input[5]] if len(n.input) > 5 and n.input[5] else np.zeros_like(scale, dtype=np.int8)
+            weight = dequantize(w, scale, zp, axis=1)  # the float MatMul reads x itself, not A's integers
+            out, bias = n.output[0], n.input[6] if len(n.input) > 6 else ""
+            name = n.name.removesuffix("_int_to_float")
+            pre = producer.get(x)
+            if pre is not None and pre.op_type == "Mul" and pre.input[1] in inits:  # x = h * (1/a): fold 1/a back in
+                x, weight = pre.input[0], (weight * inits[pre.input[1]][:, None]).astype(np.float32)
+                drop.add(pre.name)
         new_inits.append(numpy_helper.from_array(weight, f"{name}_weight"))
-        replacement[n.name] = helper.make_node("MatMul", [quant.input[0], f"{name}_weight"], [outs[0].output[0]], name=name)
-        drop.add(outs[0].name)
-    nodes = [replacement.get(n.name, n) for n in g.node if n.name not in drop]
+        nodes = [helper.make_node("MatMul", [x, f"{name}_weight"], [f"{name}_output" if bias else out], name=name)]
+        if bias:
+            nodes.append(helper.make_node("Add", [f"{name}_output", bias], [out], name=f"{name}_bias"))
+        replacement[n.name] = nodes
+    nodes = [m for n in g.node if n.name not in drop for m in replacement.get(n.name, [n])]
     # A QuantizeLinear left without consumers (Q/K/V shared one) goes too.
     used = {x for n in nodes for x in n.input}
     set_nodes(model, [n for n in nodes if not (n.op_type == "QuantizeLinear" and n.output[0] not in used)], new_inits)
