@@ -24,6 +24,14 @@ interface Served {
   cutFirst: boolean;
 }
 
+const servers: Server[] = [];
+test.afterEach.always(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 async function serve(options: { cutFirst?: boolean; md5?: string } = {}): Promise<Served> {
   const s: Served = { server: createServer(), base: '', ranges: [], cutFirst: options.cutFirst ?? false };
   s.server.on('request', (req, res) => {
@@ -51,6 +59,8 @@ async function serve(options: { cutFirst?: boolean; md5?: string } = {}): Promis
     res.end(rest);
   });
   await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
+  // Closed even when an assertion fails first, or the worker would wait on the open server.
+  servers.push(s.server);
   s.base = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
   return s;
 }
@@ -70,7 +80,6 @@ test('a cut-off download resumes with a Range request and passes the published M
   const [again] = await fetchVocabulary(downloads, dir);
   t.is(again!.status, 'present');
   t.is(s.ranges.length, 2, 'a finished file is not fetched again');
-  s.server.close();
 });
 
 test('an MD5 mismatch removes the download and fails with LITMINE_CHECKSUM', async (t) => {
@@ -79,7 +88,6 @@ test('an MD5 mismatch removes the download and fails with LITMINE_CHECKSUM', asy
   const err = await t.throwsAsync(fetchVocabulary([{ url: `${s.base}/names.dmp`, md5Url: `${s.base}/names.dmp.md5` }], dir));
   t.is((err as LitmineError).code, 'LITMINE_CHECKSUM');
   t.false(existsSync(join(dir, 'names.dmp')) || existsSync(join(dir, 'names.dmp.part')));
-  s.server.close();
 });
 
 test('litmine vocab fetch takes its URLs from the configuration and says what it did', async (t) => {
@@ -91,5 +99,4 @@ test('litmine vocab fetch takes its URLs from the configuration and says what it
   t.is(r.code, 0, r.err);
   t.regex(r.err, /vocab fetch: 1 file\(s\) in .*downloads; next: litmine vocab build --from/);
   t.deepEqual(readFileSync(join(dir, 'data', 'vocab', 'downloads', 'names.dmp')), body);
-  s.server.close();
 });
