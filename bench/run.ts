@@ -183,7 +183,9 @@ async function main(): Promise<void> {
     }
     add(runChild('(c) bare onnxruntime', 'bare', base, input));
     if (sessions === 1 && threads > 1) {
+      // The scaling figure: the same cores as intra-op threads or as sessions, against one core.
       add(runChild(`(a′) litmine, ${threads} sessions × 1 thread`, 'litmine', { ...base, threads: 1, sessions: threads }, input));
+      add(runChild('(a1) litmine, 1 session × 1 thread', 'litmine', { ...base, threads: 1, sessions: 1 }, input));
     }
   }
   rmSync(dirname(input), { recursive: true, force: true });
@@ -196,6 +198,8 @@ async function main(): Promise<void> {
   const peers = rows.filter((r) => r.label.startsWith('(b)'));
   const b = peers.length ? peers.reduce((x, y) => (y.perSecond > x.perSecond ? y : x)) : undefined;
   const c = rows.find((r) => r.label.startsWith('(c)'));
+  const aSessions = rows.find((r) => r.label.startsWith('(a′)'));
+  const aOne = rows.find((r) => r.label.startsWith('(a1)'));
   const cpu = cpus();
   const ortVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
   const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores; node ${process.version}; onnxruntime-node ${ortVersion}`;
@@ -218,6 +222,9 @@ async function main(): Promise<void> {
     ratio_vs_transformersjs: a && b ? round(a.perSecond / b.perSecond) : null,
     ratio_vs_bare: a && c ? round(a.perSecond / c.perSecond) : null,
     rss_vs_transformersjs: a && b ? round(a.peakRssMB / b.peakRssMB) : null,
+    // Against one session with one thread: the default's intra-op threads, and as many single-thread sessions.
+    scaling_threads: a && aOne ? round(a.perSecond / aOne.perSecond) : null,
+    scaling_sessions: aSessions && aOne ? round(aSessions.perSecond / aOne.perSecond) : null,
     litmineRun: stage && typeof stage !== 'string' ? stage : null,
     failures,
   };
@@ -239,6 +246,11 @@ async function main(): Promise<void> {
   console.log(
     `a/b (litmine / best transformers.js): ${summary.ratio_vs_transformersjs ?? 'n/a'}×   a/c (litmine / bare onnxruntime): ${summary.ratio_vs_bare ?? 'n/a'}×   RSS a/b: ${summary.rss_vs_transformersjs ?? 'n/a'}×`,
   );
+  if (summary.scaling_threads !== null) {
+    console.log(
+      `scaling over 1 session × 1 thread: ${threads} intra-op threads ${summary.scaling_threads}×, ${threads} sessions × 1 thread ${summary.scaling_sessions ?? 'n/a'}×`,
+    );
+  }
   if (summary.litmineRun) {
     const s = summary.litmineRun;
     console.log('');

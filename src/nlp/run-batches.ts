@@ -109,7 +109,8 @@ export async function runBatches(
   };
   let taken = 0;
   // One lane per batch the runner can take at once; each builds its next batch while its current one
-  // runs (onnxruntime runs it off the JS thread).
+  // runs (folderRunner's sessions run in their own threads, thread-session.ts). A run takes the padded
+  // tensors' buffers with it, so only the shape is read after it starts.
   const lane = async () => {
     let k = taken < plan.length ? taken++ : -1;
     let batch = k >= 0 ? pad(k) : null;

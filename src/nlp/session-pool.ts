@@ -1,29 +1,29 @@
 /**
- * Several onnxruntime sessions of one model file behind the BatchRunner seam, so that runBatches
- * keeps that many batches in flight: the way to use more cores than one session's intra-op threads
- * scale to (e.g. 4 cores: 2 sessions × 2 threads). Each run goes to an idle session.
+ * Several sessions of one model file, each in its own thread (thread-session.ts), behind the
+ * BatchRunner seam, so that runBatches keeps that many batches running at once: the way to use more
+ * cores than one session's intra-op threads scale to (e.g. 4 cores: 2 sessions × 2 threads). Each
+ * run goes to an idle session.
  *
  *   const pool = await SessionPool.create('models/ner/model.onnx', { executionProvider: 'cpu', intraOpThreads: 1 }, 2);
  */
 import type { ModelFolder } from './model-folder.js';
-import { OnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import type { OnnxSessionOptions, OutputTensor, PaddedBatch } from './onnx-session.js';
 import type { BatchRunner } from './run-batches.js';
-import type { OutputTensor, PaddedBatch } from './onnx-session.js';
+import { ThreadSession } from './thread-session.js';
 
 export class SessionPool implements BatchRunner {
-  private readonly idle: OnnxSession[];
-  private readonly waiting: ((s: OnnxSession) => void)[] = [];
+  private readonly idle: ThreadSession[];
+  private readonly waiting: ((s: ThreadSession) => void)[] = [];
 
   private constructor(
     readonly path: string,
-    private readonly sessions: OnnxSession[],
+    private readonly sessions: ThreadSession[],
   ) {
     this.idle = [...sessions];
   }
 
   static async create(path: string, options: OnnxSessionOptions, size: number): Promise<SessionPool> {
-    const sessions: OnnxSession[] = [];
-    for (let i = 0; i < Math.max(1, size); i++) sessions.push(await OnnxSession.create(path, options));
+    const sessions = await Promise.all(Array.from({ length: Math.max(1, size) }, () => ThreadSession.create(path, options)));
     return new SessionPool(path, sessions);
   }
 
@@ -36,7 +36,7 @@ export class SessionPool implements BatchRunner {
   }
 
   async run(batch: PaddedBatch): Promise<OutputTensor> {
-    const session = this.idle.pop() ?? (await new Promise<OnnxSession>((resolve) => this.waiting.push(resolve)));
+    const session = this.idle.pop() ?? (await new Promise<ThreadSession>((resolve) => this.waiting.push(resolve)));
     try {
       return await session.run(batch);
     } finally {
@@ -51,11 +51,11 @@ export class SessionPool implements BatchRunner {
   }
 }
 
-/** The runner for a model folder: one session, or a pool of `sessions` of them. */
+/** The runner for a model folder: one session in its own thread, or a pool of `sessions` of them. */
 export async function folderRunner(folder: ModelFolder, options: OnnxSessionOptions & { sessions?: number }): Promise<BatchRunner> {
   const sessionOptions = { ...options, sessionConfig: folder.sessionConfig };
   const sessions = options.sessions ?? 1;
   return sessions > 1
     ? SessionPool.create(folder.modelPath, sessionOptions, sessions)
-    : OnnxSession.create(folder.modelPath, sessionOptions);
+    : ThreadSession.create(folder.modelPath, sessionOptions);
 }

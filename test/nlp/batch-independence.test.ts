@@ -29,27 +29,36 @@ function realSentences(n: number): string[] {
   return out;
 }
 
-run('each of 64 real sentences gets byte-identical mentions and relations alone and in a batch of 64', async (t) => {
-  const sentences = realSentences(64);
-  t.is(sentences.length, 64);
-  const a = await createOnnxAnnotator({
-    nerDir: REAL_NER,
-    reDir: REAL_RE,
-    executionProvider: 'cpu',
-    intraOpThreads: 2,
-    batchSize: 64,
-    tokenBudget: 64 * 128, // all 64 in one NER batch
-  });
-  const together = await a.annotate(sentences.map((text) => ({ text })));
-  const alone: SentenceAnnotation[] = [];
-  for (const text of sentences) alone.push(...(await a.annotate([{ text }])));
-  await a.close();
-  const mentions = together.reduce((n, r) => n + r.mentions.length, 0);
-  const relations = together.reduce((n, r) => n + r.relations.length, 0);
-  t.log(`${mentions} mentions, ${relations} relations in 64 sentences`);
-  t.true(mentions > 64, 'the sentences carry mentions');
-  t.true(relations > 0, 'and relations');
-  sentences.forEach((text, i) => {
-    t.is(JSON.stringify(together[i]), JSON.stringify(alone[i]), `sentence ${i}: ${text.slice(0, 60)}`);
-  });
-});
+run(
+  'each of 64 real sentences gets byte-identical mentions and relations alone, in a batch of 64, and across a pool of two sessions',
+  async (t) => {
+    const sentences = realSentences(64);
+    t.is(sentences.length, 64);
+    const options = {
+      nerDir: REAL_NER,
+      reDir: REAL_RE,
+      executionProvider: 'cpu' as const,
+      intraOpThreads: 2,
+      batchSize: 64,
+      tokenBudget: 64 * 128, // all 64 in one NER batch
+    };
+    const a = await createOnnxAnnotator(options);
+    const together = await a.annotate(sentences.map((text) => ({ text })));
+    const alone: SentenceAnnotation[] = [];
+    for (const text of sentences) alone.push(...(await a.annotate([{ text }])));
+    await a.close();
+    // Two sessions in two threads, batches of 8: each batch may land on either session.
+    const pooled = await createOnnxAnnotator({ ...options, intraOpThreads: 1, sessions: 2, batchSize: 8 });
+    const spread = await pooled.annotate(sentences.map((text) => ({ text })));
+    await pooled.close();
+    const mentions = together.reduce((n, r) => n + r.mentions.length, 0);
+    const relations = together.reduce((n, r) => n + r.relations.length, 0);
+    t.log(`${mentions} mentions, ${relations} relations in 64 sentences`);
+    t.true(mentions > 64, 'the sentences carry mentions');
+    t.true(relations > 0, 'and relations');
+    sentences.forEach((text, i) => {
+      t.is(JSON.stringify(together[i]), JSON.stringify(alone[i]), `sentence ${i}: ${text.slice(0, 60)}`);
+      t.is(JSON.stringify(spread[i]), JSON.stringify(alone[i]), `sentence ${i} in the pool: ${text.slice(0, 60)}`);
+    });
+  },
+);
