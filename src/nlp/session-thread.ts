@@ -25,6 +25,16 @@ const port = parentPort!;
 const init = workerData as ThreadInit;
 const send = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/** Posts `m` moving `buffer`; false when the buffer cannot be moved. */
+function moved(m: FromThread, buffer: ArrayBuffer): boolean {
+  try {
+    send(m, [buffer]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function failure(id: number | null, err: unknown): FromThread {
   const e = err as Error & { code?: unknown };
   return { type: 'error', id, message: e.message ?? String(err), ...(typeof e.code === 'string' ? { code: e.code } : {}) };
@@ -43,10 +53,13 @@ try {
     }
     try {
       const { data, dims } = await session.run(m.batch);
-      // Move the buffer when the logits own all of it; otherwise the copy is the logits alone.
+      // Move the buffer when the logits own all of it; otherwise, or where onnxruntime owns the memory
+      // (CUDA's pinned outputs may not move), send a copy of the logits alone.
       const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      const out = whole ? data : data.slice();
-      send({ type: 'result', id: m.id, data: out, dims }, [out.buffer as ArrayBuffer]);
+      if (!(whole && moved({ type: 'result', id: m.id, data, dims }, data.buffer as ArrayBuffer))) {
+        const copy = data.slice();
+        send({ type: 'result', id: m.id, data: copy, dims }, [copy.buffer]);
+      }
     } catch (err) {
       send(failure(m.id, err));
     }
