@@ -28,58 +28,68 @@ function rebuild(m: { code?: string; message: string }, path: string): Error {
   return m.code?.startsWith('LITMINE_') ? new LitmineError(m.code as ErrorCode, message) : new Error(message);
 }
 
+type Waiter<T> = { resolve: (value: T) => void; reject: (err: Error) => void };
+
 export class ThreadSession implements BatchRunner {
-  private readonly pending = new Map<number, { resolve: (o: OutputTensor) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Waiter<OutputTensor>>();
   private nextId = 0;
   private ended: Error | null = null;
+  /** Set until the thread has opened the model (or failed to). */
+  private opening: Waiter<'cpu' | 'cuda'> | null = null;
+  private provider: 'cpu' | 'cuda' = 'cpu';
 
   private constructor(
     private readonly worker: Worker,
     readonly path: string,
-    /** The provider actually in use. */
-    readonly executionProvider: 'cpu' | 'cuda',
+    private readonly onWarning: (message: string) => void,
   ) {
-    worker.on('message', (m: FromThread) => {
-      if (m.type !== 'result' && m.type !== 'error') return;
-      const p = m.id === null ? undefined : this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id!);
-      if (this.pending.size === 0) worker.unref();
-      if (m.type === 'result') p.resolve({ data: m.data, dims: m.dims });
-      else p.reject(rebuild(m, path));
-    });
-    const end = (err: Error) => {
-      this.ended ??= err;
-      for (const p of this.pending.values()) p.reject(this.ended);
-      this.pending.clear();
-    };
-    worker.on('error', (err) => end(new LitmineError('LITMINE_ANNOTATE', `${path}: the model thread failed: ${(err as Error).message}`)));
-    worker.on('exit', (code) => end(new LitmineError('LITMINE_ANNOTATE', `${path}: the model thread exited (code ${code})`)));
-    worker.unref();
+    worker.on('message', (m: FromThread) => this.receive(m));
+    worker.on('error', (err: Error) => this.end(`the model thread failed: ${err.message}`));
+    worker.on('exit', (code: number) => this.end(`the model thread exited (code ${code})`));
   }
 
   static async create(path: string, options: OnnxSessionOptions): Promise<ThreadSession> {
-    const { onWarning, ...rest } = options;
-    const worker = startThread({ path, options: rest });
-    let onMessage: (m: FromThread) => void = () => {};
-    let onError: (err: Error) => void = () => {};
-    let onExit: (code: number) => void = () => {};
-    const provider = await new Promise<'cpu' | 'cuda'>((resolve, reject) => {
-      onMessage = (m) => {
-        if (m.type === 'warning') (onWarning ?? ((w: string) => process.emitWarning(w)))(m.message);
-        else if (m.type === 'open') resolve(m.executionProvider);
-        else if (m.type === 'error' && m.id === null) reject(rebuild(m, path));
-      };
-      onError = (err) => reject(new LitmineError('LITMINE_MODEL_LOAD', `${path}: the model thread failed to start: ${err.message}`));
-      onExit = (code) => reject(new LitmineError('LITMINE_MODEL_LOAD', `${path}: the model thread exited (code ${code}) while loading`));
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    const { onWarning = (w: string) => process.emitWarning(w), ...rest } = options;
+    const s = new ThreadSession(startThread({ path, options: rest }), path, onWarning);
+    s.provider = await new Promise<'cpu' | 'cuda'>((resolve, reject) => {
+      s.opening = { resolve, reject };
     }).catch(async (err: Error) => {
-      await worker.terminate();
+      await s.worker.terminate();
       throw err;
     });
-    // Only its own listeners: the Worker keeps internal ones of its own.
-    worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-    return new ThreadSession(worker, path, provider);
+    s.worker.unref();
+    return s;
+  }
+
+  /** The provider actually in use. */
+  get executionProvider(): 'cpu' | 'cuda' {
+    return this.provider;
+  }
+
+  private receive(m: FromThread): void {
+    if (m.type === 'warning') return this.onWarning(m.message);
+    if (m.type === 'open' || (m.type === 'error' && m.id === null)) {
+      if (m.type === 'open') this.opening?.resolve(m.executionProvider);
+      else this.opening?.reject(rebuild(m, this.path));
+      this.opening = null;
+      return;
+    }
+    const p = this.pending.get(m.id!);
+    if (!p) return;
+    this.pending.delete(m.id!);
+    if (this.pending.size === 0) this.worker.unref();
+    if (m.type === 'result') p.resolve({ data: m.data, dims: m.dims });
+    else p.reject(rebuild(m, this.path));
+  }
+
+  /** The thread is gone: whatever waits on it fails, and so does every later run. */
+  private end(reason: string): void {
+    const code = this.opening ? 'LITMINE_MODEL_LOAD' : 'LITMINE_ANNOTATE';
+    this.ended ??= new LitmineError(code, `${this.path}: ${reason}${this.opening ? ' while loading' : ''}`);
+    this.opening?.reject(this.ended);
+    this.opening = null;
+    for (const p of this.pending.values()) p.reject(this.ended);
+    this.pending.clear();
   }
 
   run(batch: PaddedBatch): Promise<OutputTensor> {

@@ -13,7 +13,7 @@ import { OnnxSession, type PaddedBatch } from '../../src/nlp/onnx-session.js';
 import { padBatch } from '../../src/nlp/run-batches.js';
 import { SessionPool } from '../../src/nlp/session-pool.js';
 import { ThreadSession } from '../../src/nlp/thread-session.js';
-import { REAL_NER, realNerTest } from './tiny-models.js';
+import { REAL_NER, hasRealNer, realNerTest } from './tiny-models.js';
 
 const SENTENCES = [
   'Cisplatin-induced nephrotoxicity was reduced by amifostine in patients with ovarian cancer.',
@@ -21,8 +21,10 @@ const SENTENCES = [
   'Aspirin.',
 ];
 
+// Loaded once: loading checks the manifest's hashes of the whole model file.
+const folder = hasRealNer ? loadModelFolder(REAL_NER) : null!;
+
 function batchOf(texts: readonly string[], repeat = 1): PaddedBatch {
-  const folder = loadModelFolder(REAL_NER);
   const { cls, sep, pad } = folder.tokenizer.specials;
   const seqs = texts.map((t) => {
     const ids = folder.tokenizer.encode(t.repeat(repeat), { addSpecialTokens: false }).ids.slice(0, folder.maxLength - 2);
@@ -31,10 +33,10 @@ function batchOf(texts: readonly string[], repeat = 1): PaddedBatch {
   return padBatch(seqs, pad);
 }
 
-const options = () => ({ executionProvider: 'cpu' as const, intraOpThreads: 1, sessionConfig: loadModelFolder(REAL_NER).sessionConfig });
+const options = () => ({ executionProvider: 'cpu' as const, intraOpThreads: 1, sessionConfig: folder.sessionConfig });
 
 realNerTest('a session in its own thread returns the in-process logits bit for bit', async (t) => {
-  const path = loadModelFolder(REAL_NER).modelPath;
+  const path = folder.modelPath;
   const local = await OnnxSession.create(path, options());
   const threaded = await ThreadSession.create(path, options());
   const expected = await local.run(batchOf(SENTENCES));
@@ -46,7 +48,7 @@ realNerTest('a session in its own thread returns the in-process logits bit for b
 });
 
 realNerTest('the event loop keeps turning while a batch runs in the thread', async (t) => {
-  const s = await ThreadSession.create(loadModelFolder(REAL_NER).modelPath, options());
+  const s = await ThreadSession.create(folder.modelPath, options());
   const big = () =>
     batchOf(
       Array.from({ length: 64 }, (_, i) => SENTENCES[i % 2]!),
@@ -66,7 +68,7 @@ realNerTest('the event loop keeps turning while a batch runs in the thread', asy
 });
 
 realNerTest('a pool of two threaded sessions gives each batch the single session’s logits', async (t) => {
-  const path = loadModelFolder(REAL_NER).modelPath;
+  const path = folder.modelPath;
   const one = await ThreadSession.create(path, options());
   const pool = await SessionPool.create(path, options(), 2);
   t.is(pool.concurrency, 2);
@@ -87,13 +89,13 @@ test('a file that is no model fails to load with LITMINE_MODEL_LOAD naming it', 
 });
 
 realNerTest('a malformed batch is rejected with the model path, and the session goes on', async (t) => {
-  const s = await ThreadSession.create(loadModelFolder(REAL_NER).modelPath, options());
+  const s = await ThreadSession.create(folder.modelPath, options());
   const bad = batchOf(SENTENCES);
   bad.seq += 1; // the tensors no longer hold batch × seq values
   const err = await t.throwsAsync(s.run(bad));
   t.true(err!.message.includes(s.path), err!.message);
   const ok = await s.run(batchOf(SENTENCES));
-  t.deepEqual([...ok.dims], [3, batchOf(SENTENCES).seq, loadModelFolder(REAL_NER).labels.length]);
+  t.deepEqual([...ok.dims], [3, batchOf(SENTENCES).seq, folder.labels.length]);
   await s.close();
   await t.throwsAsync(s.run(batchOf(SENTENCES)), { message: /closed/ });
 });
