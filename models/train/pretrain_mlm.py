@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lora as L  # noqa: E402
 import mlm_data as D  # noqa: E402
 from common import log, write_json  # noqa: E402
 
@@ -51,6 +52,15 @@ def args_parser():
                          "scored before training and at the end)")
     ap.add_argument("--eval-only", action="store_true", help="held-out loss/perplexity of --init, then exit")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--lora", type=int, default=0, metavar="R",
+                    help="train low-rank adapters of rank R (plus LayerNorms and the MLM head's transform) instead "
+                         "of every weight; the delta goes to --adapter-out, checkpoints hold only what is trained")
+    ap.add_argument("--lora-alpha", type=float, default=32.0)
+    ap.add_argument("--lora-dropout", type=float, default=0.05)
+    ap.add_argument("--adapter-out", help="with --lora: the delta's folder (e.g. models/adapters/bio)")
+    ap.add_argument("--adapter-name", default="bio")
+    ap.add_argument("--time-budget-min", type=float, default=0.0,
+                    help="stop (and save) after this many minutes of training in this run; 0 = no limit")
     return ap
 
 
@@ -79,7 +89,15 @@ class Run:
         self.tok = AutoTokenizer.from_pretrained(args.init)
         if self.tok.tokenize("Paris")[0] != "Paris" and not self.tok.init_kwargs.get("do_lower_case", True):
             raise SystemExit("tokenizer does not keep case but says it should")
-        self.model = BertForMaskedLM.from_pretrained(args.init).to(self.dev)
+        self.model = BertForMaskedLM.from_pretrained(args.init)
+        if args.lora:
+            if not args.adapter_out:
+                raise SystemExit("--lora needs --adapter-out")
+            # the MLM decoder is tied to the word embeddings, which stay frozen; its bias and transform train
+            L.add_adapters(self.model, self.model.bert.encoder, args.lora, args.lora_alpha, args.lora_dropout,
+                           heads=L.MLM_HEAD)
+            log(f"LoRA r={args.lora} alpha={args.lora_alpha:g}: {L.trainable_counts(self.model)}")
+        self.model.to(self.dev)
         self.rand_range = D.random_range(self.tok)
 
         train_files, held_file = D.corpus_files(Path(args.corpus))
@@ -201,7 +219,7 @@ def main():
             raise SystemExit(f"checkpoint {run.ckpt} is for corpus {st['corpus_id']} / {st['planned']} planned "
                              f"steps, not {run.corpus_id} / {run.planned}: same --corpus, --micro-batch, --accum "
                              f"and --epochs are needed to resume")
-        model.load_state_dict(st["model"])
+        model.load_state_dict(st["model"], strict=not args.lora)
         opt.load_state_dict(st["optimizer"])
         sched.load_state_dict(st["scheduler"])
         torch.set_rng_state(st["torch_rng"])
@@ -214,7 +232,14 @@ def main():
         f"({args.epochs} epoch(s)), warm-up {warm}, peak lr {args.lr}, bf16={not args.no_bf16}, "
         f"threads={args.threads}")
 
+    def trained_state():
+        if not args.lora:
+            return model.state_dict()
+        return {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}
+
     def save_model(tag):
+        if args.lora:
+            return save_adapter(tag)
         tmp = out / "model.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         model.save_pretrained(tmp)
@@ -227,10 +252,45 @@ def main():
         shutil.rmtree(out / "model", ignore_errors=True)
         tmp.rename(out / "model")
 
+    def save_adapter(tag):
+        """The delta (float16) with its manifest; the probe is recorded from base + the saved delta, the way
+        rebuild_teacher.py computes it, so --check compares like with like."""
+        import platform
+        import rebuild_teacher as RT
+        folder = Path(args.adapter_out)
+        corpus_manifest = Path(args.corpus) / "manifest.json"
+        corpus = json.loads(corpus_manifest.read_text()) if corpus_manifest.exists() else {}
+        hours = round((elapsed_prev + time.time() - t_start) / 3600, 3)
+        evs = [json.loads(x) for x in evals_path.read_text().splitlines()] if evals_path.exists() else []
+        man = {
+            "name": args.adapter_name, "task": "mlm", "parent": None, "base": "bert-base-cased",
+            "base_sha256": RT.base_sha256(Path(args.init)),
+            "lora": {"r": args.lora, "alpha": args.lora_alpha, "dropout": args.lora_dropout,
+                     "targets": list(L.TARGETS)},
+            "trained_in_full": ["LayerNorm (every)", *L.MLM_HEAD],
+            "data": {"corpus": args.corpus, "corpus_id": run.corpus_id,
+                     **{k: corpus[k] for k in ("documents", "sentences", "word_pieces", "sources", "removed",
+                                                "heldout") if k in corpus}},
+            "command": "python models/train/pretrain_mlm.py " + " ".join(sys.argv[1:]),
+            "compute": {"optimizer_steps": step, "planned_steps": run.planned, "pieces_seen": pieces_seen,
+                        "train_hours": hours, "cpu": L.cpu_name(), "threads": args.threads,
+                        "bf16": not args.no_bf16, "device": run.dev, "python": platform.python_version(),
+                        "torch": torch.__version__},
+            "evaluation": {"before": before, "evals": [e for e in evs if e["tag"] != "before"][-3:]},
+            "at": tag, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        state = L.delta_state(model)
+        L.save_delta(folder, state, man)
+        rebuilt, rtok = RT.build([str(folder)], Path(args.init))
+        man["check"] = {"probe": RT.probe(rebuilt, rtok, "mlm"), "computed": "float32, base + float16 delta"}
+        del rebuilt
+        L.save_delta(folder, state, man)
+        log(f"delta -> {folder} ({(folder / 'adapter.safetensors').stat().st_size / 1e6:.1f} MB)")
+
     def save_ckpt(final=False):
         run.ckpt.parent.mkdir(parents=True, exist_ok=True)
         tmp = run.ckpt.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+        torch.save({"model": trained_state(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                     "torch_rng": torch.get_rng_state(), "step": step, "pieces_seen": pieces_seen,
                     "elapsed": elapsed_prev + time.time() - t_start, "corpus_id": run.corpus_id,
                     "planned": run.planned, "before": before, "loss_ema": ema, "args": vars(args)}, tmp)
@@ -247,7 +307,8 @@ def main():
     t_start = time.time()
     t_ckpt, t_rate, p_rate, rate = time.time(), time.time(), 0, 0.0
     stop_at = min(run.planned, step + args.max_steps) if args.max_steps else run.planned
-    while step < stop_at:
+    budget_s = args.time_budget_min * 60
+    while step < stop_at and not (budget_s and time.time() - t_start >= budget_s):
         loss_sum, n_pred = 0.0, 0
         batches = [run.micro_batch(step * args.accum + a) for a in range(args.accum)]
         total_pred = sum(int((b[2] != -100).sum()) for b in batches)
@@ -272,10 +333,11 @@ def main():
             log(f"step {step}/{run.planned} loss={cur:.4f} ema={ema:.4f} lr={sched.get_last_lr()[0]:.2e} "
                 f"{rate:.0f} pieces/s seen={pieces_seen:,} epoch={step * args.micro_batch * args.accum / len(run.ids):.3f} "
                 f"ETA={left / 3600:.2f}h")
-        if now - t_ckpt >= args.ckpt_minutes * 60 and step < stop_at:
+        if now - t_ckpt >= args.ckpt_minutes * 60 and step < stop_at and \
+                not (budget_s and now - t_start >= budget_s):
             save_ckpt()
             t_ckpt, t_rate, p_rate = time.time(), time.time(), 0
-    save_ckpt(final=step >= run.planned)
+    save_ckpt(final=True)  # the whole held-out set at the end of every run, a budget stop included
     log(f"done: step {step}/{run.planned}; model in {out / 'model'}")
 
 
