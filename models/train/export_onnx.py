@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ENTITY_TYPES, REPO, load_model_tokenizer, log, model_casing, setup_torch, sha256_file, write_json  # noqa
+from common import BUILD, ENTITY_TYPES, REPO, int8_kernel_family, load_model_tokenizer, log, model_casing, setup_torch, sha256_file, write_json  # noqa
 from golden_sentences import NER_GOLDEN, RE_GOLDEN  # noqa
 from weight_quant import QDQ_SESSION_CONFIG, dequantized_state_dict, quantize_onnx_weights  # noqa
 
@@ -207,7 +207,7 @@ def main():
         "max_abs_diff_fp32_pytorch_vs_fp32_onnx": max_diff_onnx32,
         "max_abs_diff_fp32_pytorch_vs_int8_onnx": max_diff_int8,
         "max_abs_diff_pytorch_same_weights_vs_int8_onnx": max_diff_same if same_weights is not None else None,
-        "onnxruntime_version": ort.__version__, "labels": labels, "cases": golden})
+        "onnxruntime_version": ort.__version__, "int8_kernels": [int8_kernel_family()], "labels": labels, "cases": golden})
     (tmp / "golden.json").write_text(json.dumps(golden_obj, ensure_ascii=False, separators=(",", ":")) + "\n",
                                      encoding="utf-8")
     log(f"golden: fp32 torch vs fp32 onnx max|d|={max_diff_onnx32:.2e}; vs int8 max|d|={max_diff_int8:.3f}; "
@@ -239,7 +239,7 @@ def main():
             "max_abs_diff_fp32_pytorch_vs_fp32_onnx": max_diff_onnx32,
             "max_abs_diff_fp32_pytorch_vs_int8_onnx": max_diff_int8,
             "max_abs_diff_pytorch_same_weights_vs_int8_onnx": max_diff_same if same_weights is not None else None},
-        "quantization": quantization,
+        "quantization": quantization, "int8_kernels": [int8_kernel_family()],
         "how_made": [
             "pip install -r models/train/requirements.txt",
             *train_commands(args.task, info, rel(hf), rel),

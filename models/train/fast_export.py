@@ -278,7 +278,7 @@ def ship(variant_dir: Path, shipped: Path, out: Path, calib_sentences: int, src:
     PyTorch's on the fp32 weights) and manifest.json (the shipped one with new hashes, export and quantization)."""
     import datetime
     import onnxruntime as ort
-    from common import sha256_file, write_json
+    from common import int8_kernel_family, sha256_file, write_json
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(variant_dir / "model.onnx", out / "model.onnx")
     shutil.copy(shipped / "vocab.txt", out / "vocab.txt")
@@ -322,7 +322,7 @@ def ship(variant_dir: Path, shipped: Path, out: Path, calib_sentences: int, src:
             c.pop("argmax_int8", None)
             c["argmax_int8"] = [golden["labels"][i] for i in lo[0].argmax(-1)]
     golden.update({"quantization": QUANTIZATION[variant_dir.name]["label"], "max_abs_diff_fp32_pytorch_vs_onnx": worst,
-                   "onnxruntime_version": ort.__version__,
+                   "onnxruntime_version": ort.__version__, "int8_kernels": [int8_kernel_family()],
                    "reference": "logits_int8_onnxruntime: Python onnxruntime on this model.onnx (static int8 has no "
                                 "PyTorch equivalent); logits_fp32_pytorch: the fp32 weights (reconstruct_hf.py)"})
     for k in ("max_abs_diff_fp32_pytorch_vs_fp32_onnx", "max_abs_diff_fp32_pytorch_vs_int8_onnx",
@@ -335,6 +335,7 @@ def ship(variant_dir: Path, shipped: Path, out: Path, calib_sentences: int, src:
                      "fp32_source": "models/train/reconstruct_hf.py models/ner: the previous weight-only int8 "
                                     "folder's dequantized weights (identical logits, max |diff| 0)",
                      "max_abs_diff_fp32_pytorch_vs_onnx": worst}
+    man["int8_kernels"] = golden["int8_kernels"]
     for k in ("max_abs_diff_fp32_pytorch_vs_fp32_onnx", "max_abs_diff_fp32_pytorch_vs_int8_onnx",
               "max_abs_diff_pytorch_same_weights_vs_int8_onnx", "fp32_onnx_bytes"):
         man["export"].pop(k, None)

@@ -16,6 +16,7 @@ import { RelationClassifier } from '../../src/nlp/relation-classifier.js';
 import { padBatch, runBatches } from '../../src/nlp/run-batches.js';
 import { TokenClassifier } from '../../src/nlp/token-classifier.js';
 import { planWindows } from '../../src/nlp/windows.js';
+import { CROSS_KERNEL_LOGIT_BOUND, family, recordFor } from './int8-records.js';
 import { REAL_NER, REAL_RE, TINY_NER, TINY_RE, goldenLogitsFile, realNerTest, realReTest } from './tiny-models.js';
 
 const OPTS = { executionProvider: 'cpu' as const, intraOpThreads: 1, batchSize: 8 };
@@ -32,12 +33,20 @@ interface GoldenCase {
   pair?: string;
 }
 
-/** The golden file's cases, in whichever of the two shapes (list or {cases}) it comes. */
-function goldenCases(file: string): GoldenCase[] {
+interface GoldenFile {
+  cases: GoldenCase[];
+  /** Static int8 folders: the kernel families on which the cases' int8 logits hold exactly. */
+  int8_kernels?: string[];
+  quantization?: string;
+  other_int8_kernels?: Record<string, { logits_int8_onnxruntime: (number[][] | number[])[] }>;
+}
+
+/** The golden file, in whichever of the two shapes (list or {cases}) it comes. */
+function readGolden(file: string): GoldenFile {
   const json = JSON.parse(readFileSync(file, 'utf8'));
   const cases = Array.isArray(json) ? json : (json.cases ?? json.sentences ?? json.examples);
   if (!Array.isArray(cases)) throw new Error(`${file}: no cases`);
-  return cases as GoldenCase[];
+  return Array.isArray(json) ? { cases } : { ...json, cases };
 }
 
 /**
@@ -50,23 +59,70 @@ function referenceLogits(c: GoldenCase): number[] {
   return (logits as number[][]).flat();
 }
 
+/**
+ * What this CPU is held to: the recorded logits within 1e-4 where they were made on (or reproduced
+ * on) its int8 kernel family; elsewhere the same argmax wherever the recorded top-two margin exceeds
+ * twice the largest difference measured between families.
+ */
+function expectationFor(golden: GoldenFile): { exact: boolean; logits: number[][]; note: string } {
+  const primary = golden.cases.map(referenceLogits);
+  if (!golden.quantization || golden.quantization.includes('weight-only')) return { exact: true, logits: primary, note: '' };
+  const r = recordFor(golden);
+  if (r.kind === 'primary') return { exact: true, logits: primary, note: ` (${family} kernels: the export's record)` };
+  if (r.kind === 'other')
+    return {
+      exact: true,
+      logits: r.record.logits_int8_onnxruntime.map((l) => (l as number[][]).flat()),
+      note: ` (${family} kernels' own record)`,
+    };
+  return {
+    exact: false,
+    logits: primary,
+    note: ` (${family} kernels have no record: argmax checked where the margin > ${2 * CROSS_KERNEL_LOGIT_BOUND})`,
+  };
+}
+
+/** Rows of `width` logits whose recorded argmax the computed one must keep. */
+function checkLogits(
+  t: import('ava').ExecutionContext,
+  got: ArrayLike<number>,
+  expected: number[],
+  width: number,
+  exact: boolean,
+  what: string,
+) {
+  t.is(got.length, expected.length, what);
+  let worst = 0;
+  for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(got[k]! - expected[k]!));
+  if (!exact) {
+    for (let row = 0; row < expected.length / width; row++) {
+      const e = expected.slice(row * width, (row + 1) * width);
+      const g = Array.from(got).slice(row * width, (row + 1) * width);
+      const sorted = [...e].sort((a, b) => b - a);
+      if (sorted[0]! - sorted[1]! <= 2 * CROSS_KERNEL_LOGIT_BOUND) continue;
+      t.is(g.indexOf(Math.max(...g)), e.indexOf(sorted[0]!), `${what}, row ${row}`);
+    }
+  }
+  return worst;
+}
+
 async function checkNerGolden(t: import('ava').ExecutionContext, dir: string) {
   const file = goldenLogitsFile(dir);
   if (!file) return t.fail(`${dir}: no golden logits file`);
   const tc = await TokenClassifier.create(dir, OPTS);
-  const cases = goldenCases(file);
+  const golden = readGolden(file);
+  const want = expectationFor(golden);
   const tok = tc.folder.tokenizer;
   let worst = 0;
-  for (const c of cases) {
+  for (const [i, c] of golden.cases.entries()) {
     const enc = tok.encode(c.text);
     if (c.input_ids) t.deepEqual(enc.ids, c.input_ids, c.text);
     const [rows] = await runBatches(tc.session, [enc.ids], { batchSize: 1, padId: 0, width: tc.width, perToken: true });
-    const expected = referenceLogits(c);
-    t.is(rows!.length, expected.length, c.text);
-    for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(rows![k]! - expected[k]!));
+    worst = Math.max(worst, checkLogits(t, rows!, want.logits[i]!, tc.width, want.exact, c.text));
   }
-  t.log(`${cases.length} sentences, max |Δlogit| = ${worst.toExponential(2)}`);
-  t.true(worst < 1e-4, `max abs diff ${worst}`);
+  t.log(`${golden.cases.length} sentences, max |Δlogit| = ${worst.toExponential(2)}${want.note}`);
+  if (want.exact) t.true(worst < 1e-4, `max abs diff ${worst}`);
+  else t.true(worst < 2 * CROSS_KERNEL_LOGIT_BOUND, `max abs diff ${worst}`);
   await tc.close();
 }
 
@@ -74,17 +130,19 @@ async function checkReGolden(t: import('ava').ExecutionContext, dir: string) {
   const file = goldenLogitsFile(dir);
   if (!file) return t.fail(`${dir}: no golden logits file`);
   const rc = await RelationClassifier.create(dir, OPTS);
-  const cases = goldenCases(file);
+  const golden = readGolden(file);
+  const want = expectationFor(golden);
+  const width = rc.folder.labels.length;
   let worst = 0;
-  for (const c of cases) {
+  for (const [i, c] of golden.cases.entries()) {
     const ids = rc.encode(c.text);
     if (c.input_ids) t.deepEqual(ids, c.input_ids, c.text);
-    const [row] = await runBatches(rc.session, [ids], { batchSize: 1, padId: 0, width: rc.folder.labels.length, perToken: false });
-    const expected = referenceLogits(c);
-    for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(row![k]! - expected[k]!));
+    const [row] = await runBatches(rc.session, [ids], { batchSize: 1, padId: 0, width, perToken: false });
+    worst = Math.max(worst, checkLogits(t, row!, want.logits[i]!, width, want.exact, c.text));
   }
-  t.log(`${cases.length} inputs, max |Δlogit| = ${worst.toExponential(2)}`);
-  t.true(worst < 1e-4, `max abs diff ${worst}`);
+  t.log(`${golden.cases.length} inputs, max |Δlogit| = ${worst.toExponential(2)}${want.note}`);
+  if (want.exact) t.true(worst < 1e-4, `max abs diff ${worst}`);
+  else t.true(worst < 2 * CROSS_KERNEL_LOGIT_BOUND, `max abs diff ${worst}`);
   await rc.close();
 }
 

@@ -1,0 +1,54 @@
+/**
+ * Which family of int8 matrix-multiply kernels onnxruntime's CPU provider picks on this machine.
+ * A quantized model's logits differ slightly between families (AMX, AVX-512 VNNI, AVX-VNNI and AVX2
+ * requantize and accumulate differently), so a figure recorded on one family is exact only there:
+ * model folders record their golden logits and scores per family, and tests compare against the
+ * record for the family they run on.
+ */
+import { readFileSync } from 'node:fs';
+
+export type Int8KernelFamily = 'amx-int8' | 'avx512-vnni' | 'avx-vnni' | 'avx2' | 'other';
+
+/** The CPU flags /proc/cpuinfo lists for the first processor; empty where there is no /proc. */
+export function cpuFlags(cpuinfo?: string): Set<string> {
+  let text = cpuinfo;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return new Set();
+    }
+  }
+  const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l));
+  return new Set(
+    line
+      ? line
+          .slice(line.indexOf(':') + 1)
+          .trim()
+          .split(/\s+/)
+      : [],
+  );
+}
+
+/** The family MLAS dispatches to, in its own order of preference. */
+export function int8KernelFamily(flags: Set<string> = cpuFlags()): Int8KernelFamily {
+  if (flags.has('amx_int8') && flags.has('amx_tile')) return 'amx-int8';
+  if (flags.has('avx512_vnni') && flags.has('avx512bw')) return 'avx512-vnni';
+  if (flags.has('avx_vnni')) return 'avx-vnni';
+  if (flags.has('avx2')) return 'avx2';
+  return 'other';
+}
+
+/** The CPU's model name, for records that say where a figure came from. */
+export function cpuModelName(cpuinfo?: string): string {
+  let text = cpuinfo;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return 'unknown';
+    }
+  }
+  const line = text.split('\n').find((l) => l.startsWith('model name'));
+  return line ? line.slice(line.indexOf(':') + 1).trim() : 'unknown';
+}
