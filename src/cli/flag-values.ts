@@ -6,6 +6,7 @@
  *   const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 10 });   // "--limit abc" → LITMINE_USAGE
  */
 import { LitmineError } from '../errors.js';
+import { isCalendarDate } from '../text/calendar-date.js';
 import type { ParsedCommandArgs } from './command.js';
 
 /** The most hits one query returns (Elasticsearch's result window is 10,000; a page is enough). */
@@ -31,12 +32,8 @@ export function dateFlag(values: Values, name: string): string | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const text = String(raw).trim();
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
-  const valid =
-    m !== null &&
-    (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 12)) &&
-    (m[3] === undefined || (Number(m[3]) >= 1 && Number(m[3]) <= daysIn(Number(m[1]), Number(m[2]))));
-  if (!valid) throw new LitmineError('LITMINE_USAGE', `--${name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got "${String(raw)}"`);
+  if (!isCalendarDate(text))
+    throw new LitmineError('LITMINE_USAGE', `--${name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got "${String(raw)}"`);
   return text;
 }
 
@@ -65,10 +62,6 @@ export function dateRange(from: string | undefined, to: string | undefined): voi
   ) {
     throw new LitmineError('LITMINE_USAGE', `--from-date ${from} is after --to-date ${to}`);
   }
-}
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function tooLong(what: string, chars: number): LitmineError {
