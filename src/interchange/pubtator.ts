@@ -68,12 +68,20 @@ export function readPubtatorDocuments(text: string, file = 'PubTator'): Pubtator
   return docs;
 }
 
+/**
+ * Line breaks end a PubTator line, and tabs end an annotation column: each becomes one space, one
+ * character for one, so every offset still cuts its text out of the written title and abstract.
+ * (Vertical tab, form feed, the file/group/record separators, NEL and U+2028/9 count as line breaks
+ * for readers such as Python's str.splitlines.)
+ */
+const lineText = (s: string) => s.replace(/[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g, ' ');
+const columnText = (s: string) => lineText(s).replace(/\t/g, ' ');
+
 export function writePubtatorDocument(d: PubtatorDoc): string {
-  const clean = (s: string) => s.replace(/[\r\n]+/g, ' ');
-  const lines = [`${d.pmid}|t|${clean(d.title)}`, `${d.pmid}|a|${clean(d.abstract)}`];
+  const lines = [`${d.pmid}|t|${lineText(d.title)}`, `${d.pmid}|a|${lineText(d.abstract)}`];
   for (const a of d.annotations) {
     const ids = a.rest ?? [a.ids.length > 0 ? a.ids.join('|') : '-1'];
-    lines.push([d.pmid, a.start, a.end, clean(a.text), a.type, ...ids].join('\t'));
+    lines.push([d.pmid, a.start, a.end, columnText(a.text), a.type, ...ids].join('\t'));
   }
   for (const r of d.relations) lines.push([d.pmid, r.type, ...r.ids].join('\t'));
   return `${lines.join('\n')}\n`;

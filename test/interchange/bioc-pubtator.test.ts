@@ -11,6 +11,7 @@ import test from 'ava';
 import { defaultConfig } from '../../src/config/config-schema.js';
 import { readBiocJson, writeBiocJson } from '../../src/interchange/bioc-json.js';
 import { readBiocXml, writeBiocXml } from '../../src/interchange/bioc-xml.js';
+import { writeExport } from '../../src/interchange/export-documents.js';
 import { readPubtatorDocuments, writePubtatorDocument } from '../../src/interchange/pubtator.js';
 import { openEmbeddedLog } from '../../src/log/embedded-log.js';
 import { Normalizer } from '../../src/norm/normalizer.js';
@@ -108,4 +109,26 @@ test('litmine export writes normalized annotations that read back identically in
     t.deepEqual(got, expected, format);
   }
   t.true(expected[0]!.some((m) => m[3] === 'MESH:D002945'));
+});
+
+test('PubTator keeps offsets over passages with runs of line breaks and tabs: each is one space', (t) => {
+  const text = 'Auxin\n\n\nflux in\r\n\troots; auxin again.';
+  const a = article('9201', text);
+  const at = text.lastIndexOf('auxin');
+  const mentions = [
+    { id: 'm1', passageId: 'abstract.0', start: 0, end: 5, text: 'Auxin', type: 'Chemical', score: 1 },
+    { id: 'm2', passageId: 'abstract.0', start: 0, end: 13, text: text.slice(0, 13), type: 'Chemical', score: 1 },
+    { id: 'm3', passageId: 'abstract.0', start: at, end: at + 5, text: 'auxin', type: 'Chemical', score: 1 },
+  ];
+  const [doc] = readPubtatorDocuments(writeExport('pubtator', [{ article: a, annotation: { mentions, relations: [] } }]).text);
+  const written = `${doc!.title} ${doc!.abstract}`;
+  t.is(written.length, a.passages[0]!.text.length + 1 + text.length);
+  t.deepEqual(
+    doc!.annotations.map((m) => written.slice(m.start, m.end)),
+    ['Auxin', 'Auxin   flux ', 'auxin'],
+  );
+  t.deepEqual(
+    doc!.annotations.map((m) => m.text),
+    ['Auxin', 'Auxin   flux ', 'auxin'],
+  );
 });
