@@ -6,12 +6,12 @@
  *
  *   litmine export --format biocxml --query cisplatin --out cisplatin.xml
  */
-import { writeFileSync } from 'node:fs';
 import { LitmineError } from '../../errors.js';
 import { EXPORT_FORMATS as FORMATS, writeExport } from '../../interchange/export-documents.js';
 import type { Annotation, Article } from '../../records/types.js';
 import type { Command } from '../command.js';
 import { openLog, openStore } from '../open-services.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 
 function latest<T>(messages: { key: string | null; value: Buffer | null }[]): Map<string, T> {
   const out = new Map<string, T>();
@@ -26,19 +26,22 @@ function latest<T>(messages: { key: string | null; value: Buffer | null }[]): Ma
 export const exportCommand: Command = {
   name: 'export',
   summary: 'annotated documents as BioC JSON, BioC XML or PubTator, with identifiers',
-  usage: 'litmine export --format biocjson|biocxml|pubtator [--ids ID,…] [--query Q] [--limit N] [--out FILE]',
+  usage: 'litmine export --format biocjson|biocxml|pubtator [--ids ID,…] [--query Q] [--limit N] [--out FILE [--force]]',
   options: {
     format: { type: 'string' },
     ids: { type: 'string' },
     query: { type: 'string' },
     limit: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
   },
   async run({ values }, { config, io }) {
     const format = values.format as (typeof FORMATS)[number] | undefined;
     if (!format || !FORMATS.includes(format))
       throw new LitmineError('LITMINE_USAGE', `--format must be one of ${FORMATS.join(', ')}\nusage: ${this.usage}`);
     const limit = values.limit ? Number(values.limit) : 1000;
+    // Checked before any work, so a refused path costs nothing.
+    const out = values.out ? checkOutputFile(values.out as string, { dataDir: config.dataDir, force: Boolean(values.force) }) : undefined;
     let wanted: string[] | undefined;
     if (values.ids)
       wanted = (values.ids as string)
@@ -69,10 +72,10 @@ export const exportCommand: Command = {
     const missing = ids.filter((id) => !articles.has(id));
     const docs = ids.filter((id) => articles.has(id)).map((id) => ({ article: articles.get(id)!, annotation: annotations.get(id) }));
     const { text, annotations: mentions } = writeExport(format, docs);
-    if (values.out) writeFileSync(values.out as string, text);
+    if (out) writeOutputFile(out, text);
     else io.out(text.replace(/\n$/, ''));
     io.err(
-      `export: ${docs.length} document(s), ${mentions} annotation(s) as ${format}${values.out ? ` → ${values.out}` : ''}${missing.length > 0 ? `; not found: ${missing.join(', ')}` : ''}`,
+      `export: ${docs.length} document(s), ${mentions} annotation(s) as ${format}${out ? ` → ${out.path}` : ''}${missing.length > 0 ? `; not found: ${missing.join(', ')}` : ''}`,
     );
     return 0;
   },
