@@ -2,7 +2,8 @@
  * The Annotator over ONNX models: tokenise each sentence once, run NER over all of them (sentences
  * of many articles together) in length-bucketed batches sized by padded tokens, decode BIO to
  * character spans, then classify every compatible mention pair of every sentence with the relation
- * model (when there is one), batched the same way, and keep the non-negative labels. A sentence's
+ * model (when there is one), batched the same way, and keep the non-negative labels. Mention edges
+ * are repaired to whole words before pairing (mention-repair.ts) unless `repairMentions: false`. A sentence's
  * result does not depend on what else is in its batch (test/nlp/batch-independence.test.ts).
  *
  *   const a = await createOnnxAnnotator({ nerDir: 'models/ner', reDir: 'models/re', executionProvider: 'cpu', intraOpThreads: 2, batchSize: 64 });
@@ -11,6 +12,7 @@
 import type { Normalizer } from '../norm/normalizer.js';
 import type { Annotator, SentenceAnnotation, SentenceInput } from './annotator.js';
 import { decodeBio } from './decode-bio.js';
+import { repairMentions } from './mention-repair.js';
 import { RelationClassifier } from './relation-classifier.js';
 import { enumeratePairs, maskPair } from './relation-pairs.js';
 import { TokenClassifier } from './token-classifier.js';
@@ -29,6 +31,8 @@ export interface OnnxAnnotatorOptions {
   onWarning?: (message: string) => void;
   /** Document-level abbreviations and identifiers, applied by the annotate stage (src/norm/). */
   normalizer?: Normalizer;
+  /** Whole-word mention edges (default true); false gives the model's word-level spans as decoded. */
+  repairMentions?: boolean;
 }
 
 export class OnnxAnnotator implements Annotator {
@@ -38,6 +42,7 @@ export class OnnxAnnotator implements Annotator {
     readonly ner: TokenClassifier,
     readonly re: RelationClassifier | null,
     readonly normalizer?: Normalizer,
+    readonly repair = true,
   ) {
     this.models = re ? { ner: ner.folder.ref, re: re.folder.ref } : { ner: ner.folder.ref };
   }
@@ -46,10 +51,10 @@ export class OnnxAnnotator implements Annotator {
     const tokenizer = this.ner.folder.tokenizer;
     const encodings = sentences.map((s) => tokenizer.encode(s.text, { addSpecialTokens: false }));
     const logits = await this.ner.logits(encodings.map((e) => e.ids));
-    const results: SentenceAnnotation[] = encodings.map((enc, i) => ({
-      mentions: decodeBio(enc, logits[i]!, this.ner.folder.labels),
-      relations: [],
-    }));
+    const results: SentenceAnnotation[] = encodings.map((enc, i) => {
+      const decoded = decodeBio(enc, logits[i]!, this.ner.folder.labels);
+      return { mentions: this.repair ? repairMentions(sentences[i]!.text, decoded) : decoded, relations: [] };
+    });
     if (!this.re) return results;
 
     const { pairLabels = {}, entityMasks = {} } = this.re.folder;
@@ -87,5 +92,5 @@ export async function createOnnxAnnotator(options: OnnxAnnotatorOptions): Promis
   };
   const ner = await TokenClassifier.create(options.nerDir, sessionOptions);
   const re = options.reDir ? await RelationClassifier.create(options.reDir, sessionOptions) : null;
-  return new OnnxAnnotator(ner, re, options.normalizer);
+  return new OnnxAnnotator(ner, re, options.normalizer, options.repairMentions ?? true);
 }
