@@ -8,8 +8,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CliIO, CommandOptions } from './cli/command.js';
+import type { CliIO, CommandOptions, ParsedCommandArgs } from './cli/command.js';
 import { commands } from './cli/commands/index.js';
+import { checkFlags } from './cli/flag-values.js';
 import { loadConfig } from './config/load-config.js';
 import { LitmineError, asLitmineError } from './errors.js';
 import { logger } from './observability/logger.js';
@@ -90,6 +91,8 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
   events.info({ event: 'command.start', args: rest.filter((a) => a.startsWith('--')) });
   let exitCode = 1;
   try {
+    // Flags first: a bad value is a usage error before the configuration or any store is read.
+    const values = checkFlags(parsed.values as ParsedCommandArgs['values'], { ...GLOBAL_OPTIONS, ...command.options });
     const config = loadConfig({
       file: parsed.values.config as string | undefined,
       overrides: {
@@ -99,7 +102,7 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
       },
     });
     exitCode = await command.run(
-      { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals },
+      { values, positionals: parsed.positionals },
       { config, io, signal: controller.signal, installDir: installDir() },
     );
     return exitCode;

@@ -7,8 +7,11 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { LitmineConfig } from '../config/config-schema.js';
+import type { FlagRule } from './flag-values.js';
 
-export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+/** A flag as parseArgs takes it, and for a string flag what its value must be (checked before run). */
+export type CommandOption = NonNullable<ParseArgsConfig['options']>[string] & { value?: FlagRule };
+export type CommandOptions = Record<string, CommandOption>;
 
 export interface CliIO {
   /** Results (stdout). */
@@ -28,7 +31,8 @@ export interface CommandContext {
 }
 
 export interface ParsedCommandArgs {
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  /** Flags with an integer or number rule arrive as numbers, every other string flag as checked text. */
+  values: Record<string, string | number | boolean | (string | number)[] | boolean[] | undefined>;
   positionals: string[];
 }
 

@@ -103,7 +103,8 @@ export const annotateCommand: Command = {
   summary: 'tag entities and relations in texts (JSON lines out, offsets into each text)',
   usage: USAGE,
   options: {
-    text: { type: 'string', multiple: true },
+    // Offsets are into the text as given, so it is not trimmed; the bound is Linux's longest argument.
+    text: { type: 'string', multiple: true, value: { kind: 'text', maxChars: 131_072, verbatim: true } },
     input: { type: 'string' },
     ner: { type: 'string' },
     re: { type: 'string' },

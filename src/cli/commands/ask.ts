@@ -5,14 +5,14 @@
  *   litmine ask "Where is the protein Pannexin1 located?" --json
  */
 import type { Command } from '../command.js';
-import { integerFlag, MAX_LIMIT, queryText } from '../flag-values.js';
+import { limitRule, queryText } from '../flag-values.js';
 import { openAnnotator, openStore } from '../open-services.js';
 
 export const askCommand: Command = {
   name: 'ask',
   summary: 'rank evidence sentences for a natural-language question (BM25 boosted by its entities)',
   usage: 'litmine ask "<question>" [--limit N] [--no-ner] [--json]',
-  options: { limit: { type: 'string' }, 'no-ner': { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { limit: { type: 'string', value: limitRule() }, 'no-ner': { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values, positionals }, context) {
     const { config, io } = context;
     const question = queryText(positionals, 'question');
@@ -20,7 +20,7 @@ export const askCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 10 });
+    const limit = (values.limit as number | undefined) ?? 10;
     let entities: { text: string; type: string }[] = [];
     if (!values['no-ner']) {
       const annotator = await openAnnotator(config, context.installDir, io.err);

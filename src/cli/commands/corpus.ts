@@ -7,26 +7,17 @@
  *   litmine corpus export --out models/build/my-corpus --exclude ../shared/data/ncbi-disease/biobert/test.tsv
  */
 import { resolve } from 'node:path';
-import { articleDateRange } from '../../corpus/article-text.js';
 import { CorpusWriter } from '../../corpus/corpus-writer.js';
 import { readExclusions } from '../../corpus/exclusion-list.js';
 import { exportCorpus } from '../../corpus/export-corpus.js';
 import { LitmineError } from '../../errors.js';
-import type { Article } from '../../records/types.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 import type { Command } from '../command.js';
+import { DATE } from '../flag-values.js';
 import { openLog } from '../open-services.js';
 import { Progress } from '../progress.js';
 
 const USAGE = 'litmine corpus export --out DIR [--since YYYY[-MM[-DD]]] [--exclude FILE]... [--heldout-percent P] [--shard-sentences N]';
-
-function positiveNumber(value: unknown, flag: string, fallback: number, { integer = false, max = Infinity } = {}): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > max || (integer && (!Number.isInteger(n) || n === 0)))
-    throw new LitmineError('LITMINE_USAGE', `${flag} ${String(value)}: expected ${integer ? 'a positive integer' : `a number 0–${max}`}`);
-  return n;
-}
 
 export const corpusCommand: Command = {
   name: 'corpus',
@@ -34,20 +25,18 @@ export const corpusCommand: Command = {
   usage: USAGE,
   options: {
     out: { type: 'string' },
-    since: { type: 'string' },
+    since: { type: 'string', value: DATE },
     exclude: { type: 'string', multiple: true },
-    'heldout-percent': { type: 'string' },
-    'shard-sentences': { type: 'string' },
+    'heldout-percent': { type: 'string', value: { kind: 'number', min: 0, max: 100 } },
+    'shard-sentences': { type: 'string', value: { kind: 'integer', min: 1, max: 1e9 } },
   },
   async run({ values, positionals }, { config, io }) {
     if (positionals[0] !== 'export' || positionals.length > 1) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
     const out = values.out as string | undefined;
     if (!out) throw new LitmineError('LITMINE_USAGE', `--out DIR is required\nusage: ${USAGE}`);
     const since = values.since as string | undefined;
-    if (since !== undefined && !articleDateRange({ dates: { published: since } } as Article))
-      throw new LitmineError('LITMINE_USAGE', `--since ${since}: expected a date YYYY, YYYY-MM or YYYY-MM-DD`);
-    const heldoutPercent = positiveNumber(values['heldout-percent'], '--heldout-percent', 1, { max: 100 });
-    const shardSentences = positiveNumber(values['shard-sentences'], '--shard-sentences', 50000, { integer: true });
+    const heldoutPercent = (values['heldout-percent'] as number | undefined) ?? 1;
+    const shardSentences = (values['shard-sentences'] as number | undefined) ?? 50000;
     const excludeFiles = (values.exclude as string[] | undefined) ?? [];
     const exclusions = readExclusions(excludeFiles);
 

@@ -11,6 +11,7 @@ import type { EntitySummary } from '../../store/entity-reads.js';
 import type { FacetBucket, SearchStore } from '../../store/store.js';
 import { typeNames } from '../../vocab/vocab-concept.js';
 import type { Command } from '../command.js';
+import { limitRule, queryText, TEXT } from '../flag-values.js';
 import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
 import { resolveEntity } from '../resolve-entity.js';
@@ -21,11 +22,11 @@ export const entityCommand: Command = {
   name: 'entity',
   summary: 'an entity by id or name: preferred name, synonyms, counts, co-mentioned entities, relations with evidence',
   usage: 'litmine entity <id|name|key> [--entity-type T] [--limit N] [--json]',
-  options: { 'entity-type': { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: { 'entity-type': { type: 'string', value: TEXT }, limit: { type: 'string', value: limitRule() }, json: { type: 'boolean' } },
   async run({ values, positionals }, { config, io, installDir }) {
-    const input = positionals.join(' ').trim();
+    const input = queryText(positionals, 'entity');
     if (!input) throw new LitmineError('LITMINE_USAGE', `usage: ${this.usage}`);
-    const limit = values.limit ? Number(values.limit) : 5;
+    const limit = (values.limit as number | undefined) ?? 5;
     const normalizer = openNormalizer(config, installDir, io.err);
     const resolved = resolveEntity(input, normalizer, values['entity-type'] as string | undefined);
     const key = resolved.ref.key;

@@ -20,6 +20,7 @@ import { evaluateRe, readReFile, reFileFormat } from '../../nlp/re-evaluation.js
 import { RelationClassifier } from '../../nlp/relation-classifier.js';
 import { TokenClassifier } from '../../nlp/token-classifier.js';
 import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
+import { TEXT } from '../flag-values.js';
 import { Progress } from '../progress.js';
 import { runEvalNorm } from './eval-norm.js';
 
@@ -121,7 +122,7 @@ export const evalCommand: Command = {
   usage: USAGE,
   options: {
     model: { type: 'string' },
-    type: { type: 'string' },
+    type: { type: 'string', value: TEXT },
     json: { type: 'boolean' },
     dictionary: { type: 'string' },
     'gold-spans-only': { type: 'boolean' },

@@ -10,6 +10,7 @@ import { LitmineError } from '../../errors.js';
 import { EXPORT_FORMATS as FORMATS, writeExport } from '../../interchange/export-documents.js';
 import type { Annotation, Article } from '../../records/types.js';
 import type { Command } from '../command.js';
+import { limitRule, TEXT } from '../flag-values.js';
 import { openLog, openStore } from '../open-services.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 
@@ -23,15 +24,19 @@ function latest<T>(messages: { key: string | null; value: Buffer | null }[]): Ma
   return out;
 }
 
+/** The most documents one export writes (the whole of the README's data is 1,331). */
+const MAX_EXPORT_DOCUMENTS = 100_000;
+
 export const exportCommand: Command = {
   name: 'export',
   summary: 'annotated documents as BioC JSON, BioC XML or PubTator, with identifiers',
   usage: 'litmine export --format biocjson|biocxml|pubtator [--ids ID,…] [--query Q] [--limit N] [--out FILE [--force]]',
   options: {
-    format: { type: 'string' },
-    ids: { type: 'string' },
-    query: { type: 'string' },
-    limit: { type: 'string' },
+    format: { type: 'string', value: { kind: 'choice', choices: FORMATS } },
+    // A list of ids: room for 10,000 PMIDs.
+    ids: { type: 'string', value: { kind: 'text', maxChars: 200_000 } },
+    query: { type: 'string', value: TEXT },
+    limit: { type: 'string', value: limitRule(MAX_EXPORT_DOCUMENTS) },
     out: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -39,7 +44,7 @@ export const exportCommand: Command = {
     const format = values.format as (typeof FORMATS)[number] | undefined;
     if (!format || !FORMATS.includes(format))
       throw new LitmineError('LITMINE_USAGE', `--format must be one of ${FORMATS.join(', ')}\nusage: ${this.usage}`);
-    const limit = values.limit ? Number(values.limit) : 1000;
+    const limit = (values.limit as number | undefined) ?? 1000;
     // Checked before any work, so a refused path costs nothing.
     const out = values.out ? checkOutputFile(values.out as string, { dataDir: config.dataDir, force: Boolean(values.force) }) : undefined;
     let wanted: string[] | undefined;

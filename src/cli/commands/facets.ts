@@ -7,7 +7,7 @@
  */
 import { LitmineError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
+import { limitRule, queryText, TEXT } from '../flag-values.js';
 import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
 import { resolveEntity } from '../resolve-entity.js';
@@ -16,7 +16,12 @@ export const facetsCommand: Command = {
   name: 'facets',
   summary: 'top entities of a type, optionally within articles mentioning an entity or matching text',
   usage: 'litmine facets <type> [--entity KEY|TEXT] [--text QUERY] [--limit N] [--json]',
-  options: { entity: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    entity: { type: 'string', value: TEXT },
+    text: { type: 'string', value: TEXT },
+    limit: { type: 'string', value: limitRule() },
+    json: { type: 'boolean' },
+  },
   async run({ values, positionals }, { config, io, installDir }) {
     if (positionals.length > 1)
       throw new LitmineError('LITMINE_USAGE', `one entity type, got ${positionals.length} words: ${positionals.join(' ')}`);
@@ -25,9 +30,9 @@ export const facetsCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const entity = stringFlag(values, 'entity');
-    const text = stringFlag(values, 'text');
-    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
+    const entity = values.entity as string | undefined;
+    const text = values.text as string | undefined;
+    const limit = (values.limit as number | undefined) ?? 20;
     // Ids and names go through the dictionary (as in `litmine relations`); buckets keyed by an id get its preferred name.
     const normalizer = openNormalizer(config, installDir);
     const ref = entity ? resolveEntity(entity, normalizer).ref : undefined;

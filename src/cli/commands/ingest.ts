@@ -9,6 +9,7 @@ import { JsonCursorStore } from '../../../connectors/json-cursor-store.js';
 import { LitmineError } from '../../errors.js';
 import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command } from '../command.js';
+import { DAY } from '../flag-values.js';
 import { dataPath, openLog } from '../open-services.js';
 import { Progress } from '../progress.js';
 import { addInvalidUtf8, type IngestConnector, type IngestStats, invalidUtf8Note, runIngest } from '../../../topologies/ingest.js';
@@ -20,9 +21,9 @@ export const ingestCommand: Command = {
   usage: 'litmine ingest --from DIR|FILE ... | --source pubmed|pmc|updatefiles --since YYYY-MM-DD [--until YYYY-MM-DD]',
   options: {
     from: { type: 'string', multiple: true },
-    source: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
+    source: { type: 'string', value: { kind: 'choice', choices: ['pubmed', 'pmc', 'updatefiles'] } },
+    since: { type: 'string', value: DAY },
+    until: { type: 'string', value: DAY },
   },
   async run({ values }, context) {
     const { config, io, signal } = context;
@@ -41,8 +42,7 @@ export const ingestCommand: Command = {
       connectors = [new FilesConnector({ paths: from, cursorStore: cursors, parse: parseXmlStream })];
       description = `files ${from.join(', ')}`;
     } else {
-      if (!since || !/^\d{4}-\d{2}-\d{2}$/.test(since))
-        throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
+      if (!since) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);
       const { createConnector } = await import('../../../connectors/index.js');
       connectors = [createConnector(source as 'pubmed', config, cursors)];
       description = `${source} ${since}…${until}`;

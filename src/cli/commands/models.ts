@@ -33,7 +33,7 @@ export const modelsCommand: Command = {
     ner: { type: 'boolean' },
     re: { type: 'boolean' },
     eval: { type: 'string', multiple: true },
-    tolerance: { type: 'string' },
+    tolerance: { type: 'string', value: { kind: 'number', min: 0, max: 100 } },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   },
@@ -41,9 +41,7 @@ export const modelsCommand: Command = {
     const [sub, dirArg, ...extra] = positionals;
     if (sub !== 'promote' || !dirArg || extra.length) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
     if (values.ner && values.re) throw new LitmineError('LITMINE_USAGE', '--ner and --re: choose one');
-    const tolerance = values.tolerance === undefined ? 0.5 : Number(values.tolerance);
-    if (!Number.isFinite(tolerance) || tolerance < 0)
-      throw new LitmineError('LITMINE_USAGE', `--tolerance ${String(values.tolerance)}: expected F1 points ≥ 0`);
+    const tolerance = (values.tolerance as number | undefined) ?? 0.5;
     const candidateDir = resolve(dirArg);
     if (!existsSync(candidateDir)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${dirArg}: no such model folder`);
     const candidate = loadModelFolder(candidateDir); // checks files and checksums before any evaluation

@@ -6,7 +6,7 @@
  *   litmine relations cisplatin --type CID --json
  */
 import type { Command } from '../command.js';
-import { integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
+import { limitRule, queryText, TEXT } from '../flag-values.js';
 import { openNormalizer } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
 import { resolveEntity } from '../resolve-entity.js';
@@ -17,10 +17,10 @@ export const relationsCommand: Command = {
   summary: 'relations of an entity (id "MESH:D002945", name, or key), with counts and evidence sentences',
   usage: 'litmine relations [--] <entity> [--entity-type T] [--type RELATION] [--limit N] [--evidence N] [--json]',
   options: {
-    'entity-type': { type: 'string' },
-    type: { type: 'string' },
-    limit: { type: 'string' },
-    evidence: { type: 'string' },
+    'entity-type': { type: 'string', value: TEXT },
+    type: { type: 'string', value: TEXT },
+    limit: { type: 'string', value: limitRule() },
+    evidence: { type: 'string', value: { kind: 'integer', min: 0, max: 100 } },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, { config, io, installDir }) {
@@ -29,10 +29,10 @@ export const relationsCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    const entityType = stringFlag(values, 'entity-type');
-    const relationType = stringFlag(values, 'type');
-    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 20 });
-    const evidencePerRelation = integerFlag(values, 'evidence', { min: 0, max: 100, fallback: 2 });
+    const entityType = values['entity-type'] as string | undefined;
+    const relationType = values.type as string | undefined;
+    const limit = (values.limit as number | undefined) ?? 20;
+    const evidencePerRelation = (values.evidence as number | undefined) ?? 2;
     // An id or a name goes through the dictionary to the normalized key, so both give one answer.
     const normalizer = openNormalizer(config, installDir);
     const resolved = resolveEntity(entity, normalizer, entityType);

@@ -19,9 +19,9 @@ import { asLitmineError, LitmineError } from '../../errors.js';
 import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command, CommandContext } from '../command.js';
 import { openDailyJob, printSummary, sourceCounts } from '../daily-job.js';
+import { DAY } from '../flag-values.js';
 import { dataPath } from '../open-services.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SOURCES = ['pubmed', 'pmc', 'updatefiles', 'files'];
 
 export const runCommand: Command = {
@@ -30,9 +30,9 @@ export const runCommand: Command = {
   usage: 'litmine run [--from DIR|FILE ...] [--source pubmed|pmc|updatefiles|files --since YYYY-MM-DD [--until YYYY-MM-DD]] [--json]',
   options: {
     from: { type: 'string', multiple: true },
-    source: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
+    source: { type: 'string', value: { kind: 'choice', choices: SOURCES } },
+    since: { type: 'string', value: DAY },
+    until: { type: 'string', value: DAY },
     json: { type: 'boolean' },
   },
   async run({ values }, context) {
@@ -40,15 +40,6 @@ export const runCommand: Command = {
     const source = values.source as string | undefined;
     const since = values.since as string | undefined;
     const until = (values.until as string | undefined) ?? since;
-    for (const [flag, value] of [
-      ['--since', since],
-      ['--until', until],
-    ] as const) {
-      if (value !== undefined && !DAY.test(value))
-        throw new LitmineError('LITMINE_USAGE', `${flag} must be a date YYYY-MM-DD, got "${value}"`);
-    }
-    if (source && !SOURCES.includes(source))
-      throw new LitmineError('LITMINE_USAGE', `unknown --source "${source}" (${SOURCES.join(', ')})`);
     if ((source === 'files' || !source) && from.length === 0 && source)
       throw new LitmineError('LITMINE_USAGE', '--source files needs --from DIR|FILE');
     if (source && source !== 'files' && !since) throw new LitmineError('LITMINE_USAGE', `--source ${source} needs --since YYYY-MM-DD`);

@@ -5,7 +5,7 @@
  *   litmine search "cisplatin nephrotoxicity" --entity-type Chemical --from-date 2015 --json
  */
 import type { Command } from '../command.js';
-import { dateFlag, dateRange, integerFlag, MAX_LIMIT, queryText, stringFlag } from '../flag-values.js';
+import { DATE, dateRange, limitRule, queryText, TEXT } from '../flag-values.js';
 import { openStore } from '../open-services.js';
 
 export const searchCommand: Command = {
@@ -15,13 +15,13 @@ export const searchCommand: Command = {
     'litmine search [--] <query> [--sentences] [--journal J] [--from-date D] [--to-date D] [--entity-type T] [--entity E] [--section S] [--limit N] [--json]',
   options: {
     sentences: { type: 'boolean' },
-    journal: { type: 'string' },
-    'from-date': { type: 'string' },
-    'to-date': { type: 'string' },
-    'entity-type': { type: 'string' },
-    entity: { type: 'string' },
-    section: { type: 'string' },
-    limit: { type: 'string' },
+    journal: { type: 'string', value: TEXT },
+    'from-date': { type: 'string', value: DATE },
+    'to-date': { type: 'string', value: DATE },
+    'entity-type': { type: 'string', value: TEXT },
+    entity: { type: 'string', value: TEXT },
+    section: { type: 'string', value: TEXT },
+    limit: { type: 'string', value: limitRule() },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, { config, io }) {
@@ -30,18 +30,18 @@ export const searchCommand: Command = {
       io.err(`usage: ${this.usage}`);
       return 2;
     }
-    // Every flag is checked before the store is opened: a bad value is a usage error, never a query.
-    const limit = integerFlag(values, 'limit', { min: 1, max: MAX_LIMIT, fallback: 10 });
-    const dateFrom = dateFlag(values, 'from-date');
-    const dateTo = dateFlag(values, 'to-date');
+    // The flags were checked before run (their rules above); the date range is checked here, before the store opens.
+    const limit = (values.limit as number | undefined) ?? 10;
+    const dateFrom = values['from-date'] as string | undefined;
+    const dateTo = values['to-date'] as string | undefined;
     dateRange(dateFrom, dateTo);
     const filters = {
-      journal: stringFlag(values, 'journal'),
+      journal: values.journal as string | undefined,
       dateFrom,
       dateTo,
-      entityType: stringFlag(values, 'entity-type'),
-      entity: stringFlag(values, 'entity'),
-      section: stringFlag(values, 'section'),
+      entityType: values['entity-type'] as string | undefined,
+      entity: values.entity as string | undefined,
+      section: values.section as string | undefined,
     };
     const store = await openStore(config, { readOnly: true });
     try {

@@ -5,6 +5,7 @@
  *   litmine status --json | jq .store.articles
  */
 import type { Command } from '../command.js';
+import { limitRule } from '../flag-values.js';
 import { dataPath, openLog, openStore } from '../open-services.js';
 import { listRuns } from '../../../topologies/schedule.js';
 import { ANNOTATE_GROUP } from '../../../topologies/annotate.js';
@@ -14,7 +15,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'topics, offsets and lag, last runs, and store counts',
   usage: 'litmine status [--runs N] [--json]',
-  options: { json: { type: 'boolean' }, runs: { type: 'string' } },
+  options: { json: { type: 'boolean' }, runs: { type: 'string', value: limitRule() } },
   async run({ values }, { config, io }) {
     const log = await openLog(config);
     const store = await openStore(config, { readOnly: true });
@@ -43,7 +44,7 @@ export const statusCommand: Command = {
         lag.push({ group: g.group, lag: parts.reduce((n, p) => n + p.lag, 0), partitions: parts });
       }
       const counts = await store.counts();
-      const runs = listRuns(dataPath(config), values.runs ? Number(values.runs) : 5);
+      const runs = listRuns(dataPath(config), (values.runs as number | undefined) ?? 5);
       const status = {
         dataDir: config.dataDir,
         log: config.log.kind,

@@ -8,6 +8,7 @@
  */
 import { hostname } from 'node:os';
 import type { Command } from '../command.js';
+import { PORT } from '../flag-values.js';
 import { compactPeriodically } from '../log-maintenance.js';
 import { openAnnotator, openLog, openStore } from '../open-services.js';
 import { Progress } from '../progress.js';
@@ -26,7 +27,12 @@ export const workerCommand: Command = {
   name: 'worker',
   summary: 'run the annotate or index stage as a consumer-group worker until stopped',
   usage: 'litmine worker annotate|index [--id WORKER_ID] [--until-idle] [--batch N] [--metrics-port PORT]',
-  options: { id: { type: 'string' }, 'until-idle': { type: 'boolean' }, batch: { type: 'string' }, 'metrics-port': { type: 'string' } },
+  options: {
+    id: { type: 'string' },
+    'until-idle': { type: 'boolean' },
+    batch: { type: 'string', value: { kind: 'integer', min: 1, max: 100_000 } },
+    'metrics-port': { type: 'string', value: PORT },
+  },
   async run({ values, positionals }, context) {
     const { config, io, signal } = context;
     const stage = positionals[0];
@@ -36,12 +42,8 @@ export const workerCommand: Command = {
     }
     const workerId = (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
     const untilIdle = Boolean(values['until-idle']);
-    const maxBatchSize = values.batch ? Number(values.batch) : undefined;
-    const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
-    if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort < 65536)) {
-      io.err(`litmine worker: --metrics-port must be a port number (0–65535), got "${values['metrics-port']}"`);
-      return 2;
-    }
+    const maxBatchSize = values.batch as number | undefined;
+    const metricsPort = values['metrics-port'] as number | undefined;
     // Prometheus scrapes the stage counters from here (127.0.0.1 only: put a proxy in front to expose them).
     const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort);
     if (metrics) io.err(`worker ${workerId}: metrics at http://127.0.0.1:${metrics.port}/metrics`);
