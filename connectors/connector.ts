@@ -6,7 +6,15 @@
  *
  *   for await (const batch of connector.batches({ since: '2026-01-03', until: '2026-01-03' })) { … }
  */
+import type { ErrorCode } from '../src/errors.js';
 import type { ParsedRecord } from '../src/parse/parsed-record.js';
+
+/** An input left out because it cannot be read, with the code and reason the run summary prints. */
+export interface SkippedInput {
+  file: string;
+  code: ErrorCode;
+  reason: string;
+}
 
 export type ConnectorSource = 'pubmed' | 'pmc' | 'updatefiles' | 'files';
 
@@ -19,6 +27,8 @@ export interface ArticleBatch {
   cursorKey: string;
   /** Records left out on purpose since the previous batch, by reason ("licence", "non-xml"). */
   skipped?: Record<string, number>;
+  /** Inputs left out since the previous batch because they cannot be read (a link to a missing file). */
+  skippedInputs?: SkippedInput[];
 }
 
 export interface BatchOptions {

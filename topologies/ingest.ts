@@ -8,6 +8,7 @@
  *
  *   const stats = await runIngest({ log, connector, cursors, topics });
  */
+import type { SkippedInput } from '../connectors/connector.js';
 import type { LitmineConfig } from '../src/config/config-schema.js';
 import type { Log, OutMessage } from '../src/log/log.js';
 import type { ParsedRecord } from '../src/parse/parsed-record.js';
@@ -30,6 +31,7 @@ export interface IngestConnector {
     /** The key the cursor is saved under (defaults to the source). */
     cursorKey?: string;
     skipped?: Record<string, number>;
+    skippedInputs?: SkippedInput[];
   }>;
 }
 
@@ -47,6 +49,22 @@ export interface IngestStats {
   bySource: Record<string, { articles: number; deletes: number; errors: number }>;
   /** Articles kept although their bytes held invalid UTF-8: U+FFFD characters in them, per file. */
   invalidUtf8?: InvalidUtf8Stats;
+  /** Inputs left out because they cannot be read (a dangling symbolic link), each with its code. */
+  skippedInputs?: SkippedInput[];
+  /** Records sent to the dead-letter topic: per file, how many under each error code. */
+  deadLettered?: Record<string, Record<string, number>>;
+}
+
+/** Adds one ingest's skipped inputs and dead-lettered files to another's (a run over several connectors). */
+export function addIngestProblems(into: IngestStats, from: IngestStats): void {
+  if (from.skippedInputs?.length) (into.skippedInputs ??= []).push(...from.skippedInputs);
+  for (const [file, codes] of Object.entries(from.deadLettered ?? {}))
+    for (const [code, n] of Object.entries(codes)) addDeadLetter(into, file, code, n);
+}
+
+function addDeadLetter(into: IngestStats, file: string, code: string, n = 1): void {
+  const codes = ((into.deadLettered ??= {})[file] ??= {});
+  codes[code] = (codes[code] ?? 0) + n;
 }
 
 export interface InvalidUtf8Stats {
@@ -103,8 +121,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
         const file = record.article.origin?.file ?? batch.source;
         addInvalidUtf8(stats, { articles: 1, characters: record.replacementChars, files: { [file]: record.replacementChars } });
       }
+      for (const { source, error } of messages.failed) addDeadLetter(stats, recordOrigin(source).source.file ?? batch.source, error.code);
       return messages.route({ outputs: produced, deadLetters: { topic: topics.deadLetters, describe: recordOrigin } });
     });
+    if (batch.skippedInputs?.length) (stats.skippedInputs ??= []).push(...batch.skippedInputs);
     if (out.length > 0) await log.produce(out);
     await cursors.set(batch.cursorKey ?? batch.source, batch.cursor);
     for (const [reason, n] of Object.entries(batch.skipped ?? {})) stats.skipped[reason] = (stats.skipped[reason] ?? 0) + n;

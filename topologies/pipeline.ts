@@ -10,7 +10,7 @@ import type { Annotator } from '../src/nlp/annotator.js';
 import type { SearchStore, StoreCounts } from '../src/store/store.js';
 import { runAnnotate } from './annotate.js';
 import { runIndex } from './index.js';
-import { addInvalidUtf8, runIngest, type IngestConnector, type IngestCursorStore, type IngestStats } from './ingest.js';
+import { addIngestProblems, addInvalidUtf8, runIngest, type IngestConnector, type IngestCursorStore, type IngestStats } from './ingest.js';
 import { topicSpecs } from './topics.js';
 
 export interface PipelineProgress {
@@ -69,6 +69,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     ingest.deletes += stats.deletes;
     ingest.errors += stats.errors;
     addInvalidUtf8(ingest, stats.invalidUtf8);
+    addIngestProblems(ingest, stats);
     for (const [reason, n] of Object.entries(stats.skipped)) ingest.skipped[reason] = (ingest.skipped[reason] ?? 0) + n;
     for (const [source, s] of Object.entries(stats.bySource)) {
       const into = (ingest.bySource[source] ??= { articles: 0, deletes: 0, errors: 0 });

@@ -10,7 +10,7 @@
 import { statSync } from 'node:fs';
 import { LitmineError } from '../../src/errors.js';
 import type { ParsedRecord } from '../../src/parse/parsed-record.js';
-import type { ArticleBatch, BatchOptions, Connector, CursorStore, XmlStreamParser } from '../connector.js';
+import type { ArticleBatch, BatchOptions, Connector, CursorStore, SkippedInput, XmlStreamParser } from '../connector.js';
 import { readXmlRecords } from '../read-xml-records.js';
 import { listInputFiles } from './list-input-files.js';
 
@@ -52,27 +52,44 @@ export class FilesConnector implements Connector {
     const { signal } = options;
     const batchSize = this.options.batchSize ?? 100;
     const inputs = (Array.isArray(this.options.paths) ? this.options.paths : [this.options.paths]).slice();
-    const { files, skipped, skippedFiles } = listInputFiles(inputs);
+    const { files, skipped, skippedFiles, unreadable } = listInputFiles(inputs);
     this.skippedFiles = skippedFiles;
-    if (files.length === 0) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `no XML input in ${inputs.join(', ')}`);
+    if (files.length === 0) {
+      const why = unreadable.length ? ` (${unreadable.length} unreadable: ${unreadable[0]!.file}: ${unreadable[0]!.reason})` : '';
+      throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `no XML input in ${inputs.join(', ')}${why}`);
+    }
     const saved = this.options.resume === false ? null : parseCursor(await this.options.cursorStore.get('files'));
     // Entries of files outside this run's inputs are kept: alternating `--from` folders lose nothing.
     const cursor: FilesCursor = { v: 2, files: { ...(saved?.files ?? {}) } };
 
     let records: ParsedRecord[] = [];
     let pendingSkips: Record<string, number> = skipped ? { 'non-xml': skipped } : {};
+    let pendingInputs: SkippedInput[] = [];
+    const skipInput = (s: SkippedInput) => {
+      pendingInputs.push(s);
+      pendingSkips.unreadable = (pendingSkips.unreadable ?? 0) + 1;
+    };
+    for (const s of unreadable) skipInput(s);
     let emitted = JSON.stringify(cursor);
     const batch = (): ArticleBatch => {
       const out: ArticleBatch = { records, cursor: JSON.stringify(cursor), source: 'files', cursorKey: 'files' };
       if (Object.keys(pendingSkips).length) out.skipped = pendingSkips;
+      if (pendingInputs.length) out.skippedInputs = pendingInputs;
       records = [];
       pendingSkips = {};
+      pendingInputs = [];
       emitted = out.cursor;
       return out;
     };
 
     for (const file of files) {
-      const { size, mtimeMs } = statSync(file);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat === undefined) {
+        // Listed a moment ago and gone now (or a link whose target went): the others are still read.
+        skipInput({ file, code: 'LITMINE_INPUT_NOT_FOUND', reason: 'removed before it was read' });
+        continue;
+      }
+      const { size, mtimeMs } = stat;
       const entry = cursor.files[file];
       const same = entry !== undefined && entry.size === size && entry.mtimeMs === mtimeMs;
       if (same && entry.done) continue;
@@ -93,7 +110,7 @@ export class FilesConnector implements Connector {
     if (signal?.aborted) return;
     // A last batch carries the remaining records, or just the cursor when files ended exactly on a
     // batch boundary (or were empty), so a rerun does not reopen finished files.
-    if (records.length || JSON.stringify(cursor) !== emitted || Object.keys(pendingSkips).length) {
+    if (records.length || JSON.stringify(cursor) !== emitted || Object.keys(pendingSkips).length || pendingInputs.length) {
       yield batch();
     }
   }

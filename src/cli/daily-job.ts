@@ -18,6 +18,7 @@ import type { Annotator } from '../nlp/annotator.js';
 import type { SearchStore } from '../store/store.js';
 import type { CommandContext } from './command.js';
 import { compactLog } from './log-maintenance.js';
+import { ingestProblemLines } from './ingest-problems.js';
 import { dataPath, openAnnotator, openLog, openStore } from './open-services.js';
 import { Progress } from './progress.js';
 import { retryNotice } from './retry-notice.js';
@@ -149,7 +150,7 @@ async function assertCaughtUp(log: Log, config: CommandContext['config']): Promi
   }
 }
 
-export function printSummary({ io }: CommandContext, r: PipelineResult, json: boolean): void {
+export function printSummary({ io, config }: CommandContext, r: PipelineResult, json: boolean): void {
   if (json) {
     io.out(JSON.stringify(r, null, 2));
     return;
@@ -162,6 +163,7 @@ export function printSummary({ io }: CommandContext, r: PipelineResult, json: bo
       `ingested ${r.ingest.articles} articles and ${r.ingest.deletes} deletes in ${r.seconds.ingest.toFixed(1)} s` +
         `${r.ingest.errors ? `, ${r.ingest.errors} bad records dead-lettered` : ''}${skipped ? `, skipped ${skipped}` : ''}` +
         invalidUtf8Note(r.ingest.invalidUtf8),
+      ...ingestProblemLines(r.ingest, config.topics.deadLetters),
       `annotated ${r.annotate.articles} articles: ${r.annotate.mentions} mentions, ${r.annotate.relations} relations in ${r.seconds.annotate.toFixed(1)} s` +
         `${r.annotate.deadLetters ? `, ${r.annotate.deadLetters} dead-lettered` : ''}`,
       `indexed ${r.index.upserts} articles, ${r.index.annotations} annotations, ${r.index.deletes} deletes in ${r.seconds.index.toFixed(1)} s` +

@@ -11,8 +11,16 @@ import { parseXmlStream } from '../../parse/parse-xml-file.js';
 import type { Command } from '../command.js';
 import { DAY } from '../flag-values.js';
 import { dataPath, openLog } from '../open-services.js';
+import { ingestProblemLines } from '../ingest-problems.js';
 import { Progress } from '../progress.js';
-import { addInvalidUtf8, type IngestConnector, type IngestStats, invalidUtf8Note, runIngest } from '../../../topologies/ingest.js';
+import {
+  addIngestProblems,
+  addInvalidUtf8,
+  type IngestConnector,
+  type IngestStats,
+  invalidUtf8Note,
+  runIngest,
+} from '../../../topologies/ingest.js';
 import { topicSpecs } from '../../../topologies/topics.js';
 
 export const ingestCommand: Command = {
@@ -74,12 +82,14 @@ export const ingestCommand: Command = {
         deletes += stats.deletes;
         errors += stats.errors;
         addInvalidUtf8(totals, stats.invalidUtf8);
+        addIngestProblems(totals, stats);
       }
       progress.done(`from ${description}`);
       io.out(
         `ingested ${articles} articles and ${deletes} deletes into ${config.topics.articles}${errors ? `; ${errors} bad records went to ${config.topics.deadLetters}` : ''}` +
           invalidUtf8Note(totals.invalidUtf8),
       );
+      for (const line of ingestProblemLines(totals, config.topics.deadLetters)) io.out(line);
       return 0;
     } finally {
       await log.close();
