@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { Agent, interceptors, request } from 'undici';
 
 /** One pooled agent that follows redirects (NCBI's FTP-over-HTTPS and NLM both redirect). */
@@ -77,7 +77,7 @@ async function fetchOne(d: Download, dir: string, options: FetchOptions): Promis
       bytes += chunk.length;
       options.onProgress?.(name, bytes, total);
     });
-    await pipeline(res.body, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+    await appendBody(res.body, part, resumed);
   }
   let md5: string | undefined;
   if (d.md5Url) {
@@ -93,6 +93,24 @@ async function fetchOne(d: Download, dir: string, options: FetchOptions): Promis
   }
   renameSync(part, file);
   return { url: d.url, file, bytes: statSync(file).size, status: resumed ? 'resumed' : 'fetched', md5 };
+}
+
+/**
+ * The body into the .part file. Unlike stream.pipeline, a dropped connection still lets every chunk
+ * that arrived reach the disk before the error is passed on, so the next run resumes from there.
+ */
+async function appendBody(body: AsyncIterable<Buffer>, part: string, append: boolean): Promise<void> {
+  const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.once('close', resolve);
+    out.once('error', reject);
+  });
+  try {
+    for await (const chunk of body) if (!out.write(chunk)) await once(out, 'drain');
+  } finally {
+    out.end();
+    await closed;
+  }
 }
 
 export async function fetchVocabulary(downloads: Download[], dir: string, options: FetchOptions = {}): Promise<FetchedFile[]> {
