@@ -10,6 +10,30 @@
 import { readLines, splitList } from './read-lines.js';
 import { TYPE, type VocabReader } from './vocab-concept.js';
 
+/**
+ * Words for people that the LINNAEUS corpus tags as Homo sapiens (its guideline; in its training split
+ * "patients" 246 of 246 times, "people" 78/78, "participants" 38/38, "women" 33/34) but its dictionary does
+ * not list, so the mentions the NER model finds for them get NCBITaxon:9606 like the corpus'. Not
+ * "subjects", "individuals" or "adults", which the corpus leaves untagged ("child" still resolves,
+ * as a variant of "children").
+ */
+export const HUMAN_TERMS = [
+  'patient',
+  'patients',
+  'people',
+  'person',
+  'persons',
+  'participants',
+  'children',
+  'woman',
+  'women',
+  'men',
+  'infant',
+  'infants',
+  'girls',
+  'boys',
+];
+
 const taxon = (field: string | undefined) => field?.trim().match(/^species:ncbi:(\d+)$/)?.[1];
 
 /** Log-scaled frequencies read by linnaeusFrequency, shared with the dictionary reader (same build). */
@@ -46,7 +70,9 @@ export const linnaeusDictionary: VocabReader = {
       // LINNAEUS lists no preferred name: take the longest variant without an abbreviated genus.
       const full = variants.filter((v) => !/^\p{L}{1,2}\.\s?/u.test(v));
       const name = (full.length > 0 ? full : variants).reduce((a, b) => (b.length > a.length || (b.length === a.length && b < a) ? b : a));
-      yield { id: `NCBITaxon:${t}`, types: TYPE.Species, name, synonyms: variants.filter((v) => v !== name), prior: frequency.get(t) ?? 0 };
+      const synonyms = variants.filter((v) => v !== name);
+      if (t === '9606') synonyms.push(...HUMAN_TERMS.filter((w) => !variants.includes(w)));
+      yield { id: `NCBITaxon:${t}`, types: TYPE.Species, name, synonyms, prior: frequency.get(t) ?? 0 };
       if (++rows % 10000 === 0) context.onProgress?.(10000);
     }
     context.onProgress?.(rows % 10000);
