@@ -6,19 +6,19 @@
  *   const normalizer = openNormalizer(config, installDir, io.err);  // Normalizer | undefined
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LitmineConfig } from '../config/config-schema.js';
 import { Normalizer } from '../norm/normalizer.js';
 import { loadRanker } from '../norm/ranker.js';
 import { Dictionary } from '../vocab/dictionary.js';
 import { DICTIONARY_FILE } from '../vocab/dictionary-schema.js';
-import { dataPath } from './open-services.js';
 
 export const BUILD_HINT =
   'litmine vocab build --from ../shared/data/vocab --lexicon ../shared/data/bc5cdr-pubtator/CDR_TrainingSet.PubTator.txt';
 
+/** Where the dictionary is (looking creates nothing: a read-only command may name a data directory that does not exist). */
 export function dictionaryPath(config: LitmineConfig): string {
-  return dataPath(config, 'vocab', DICTIONARY_FILE);
+  return join(resolve(config.dataDir), 'vocab', DICTIONARY_FILE);
 }
 
 export function openNormalizer(config: LitmineConfig, installDir: string, warn: (line: string) => void = () => {}): Normalizer | undefined {

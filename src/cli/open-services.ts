@@ -12,6 +12,7 @@ import { LitmineError } from '../errors.js';
 import type { Log } from '../log/log.js';
 import type { Annotator } from '../nlp/annotator.js';
 import type { SearchStore } from '../store/store.js';
+import { requireDataDir } from './require-data-dir.js';
 
 export function dataPath(config: LitmineConfig, ...parts: string[]): string {
   const dir = resolve(config.dataDir);
@@ -19,23 +20,29 @@ export function dataPath(config: LitmineConfig, ...parts: string[]): string {
   return join(dir, ...parts);
 }
 
-export async function openLog(config: LitmineConfig): Promise<Log> {
+/** `readOnly` for commands that only read: the embedded log then needs an existing data directory. */
+export async function openLog(config: LitmineConfig, options: { readOnly?: boolean } = {}): Promise<Log> {
   if (config.log.kind === 'kafka') {
     const { KafkaLog } = await import('../log/kafka-log.js');
     const k = config.log.kafka;
     const ssl = k.caFile || k.certFile || k.keyFile ? { ca: k.caFile, cert: k.certFile, key: k.keyFile } : k.ssl;
     return new KafkaLog({ brokers: [...k.brokers], clientId: k.clientId, ssl, sasl: k.sasl ? { ...k.sasl } : undefined });
   }
+  if (options.readOnly) requireDataDir(config);
   const { openEmbeddedLog } = await import('../log/embedded-log.js');
   return openEmbeddedLog(dataPath(config, 'log.sqlite'));
 }
 
-/** `readOnly` for query commands: an Elasticsearch store then writes no templates or indices. */
+/**
+ * `readOnly` for query commands: an Elasticsearch store then writes no templates or indices, and the
+ * embedded store needs an existing data directory instead of creating one.
+ */
 export async function openStore(config: LitmineConfig, options: { readOnly?: boolean } = {}): Promise<SearchStore> {
   if (config.store.kind === 'elasticsearch') {
     const { openElasticsearchStore } = await import('../store/open-elasticsearch-store.js');
     return openElasticsearchStore(config.store.elasticsearch, options);
   }
+  if (options.readOnly) requireDataDir(config);
   const { SqliteStore } = await import('../store/sqlite-store.js');
   return new SqliteStore({ path: dataPath(config, 'store.sqlite') });
 }

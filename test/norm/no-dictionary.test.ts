@@ -2,7 +2,7 @@
  * Without a normalization dictionary litmine works as before and says so once, with the command
  * that builds one; `litmine eval norm` without one is a usage error naming that command.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -13,6 +13,7 @@ test('a command that annotates says once that mentions are not normalized, and h
   const dir = mkdtempSync(join(tmpdir(), 'litmine-nodict-'));
   const config = join(dir, 'litmine.config.json');
   writeFileSync(config, JSON.stringify({ models: { ner: TINY_NER, re: null } }));
+  mkdirSync(join(dir, 'data')); // ask only reads a data directory; it must exist
   const r = await litmine('ask', 'What causes nephrotoxicity?', '--config', config, '--data-dir', join(dir, 'data'));
   t.is(r.code, 0, r.err);
   const notes = r.err.split('\n').filter((l) => l.includes('mentions are not normalized'));

@@ -5,7 +5,7 @@
  * after "--".
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_QUERY_CHARS } from '../../src/cli/flag-values.js';
@@ -63,6 +63,7 @@ for (const [title, argv, message] of bad) {
 
 test.serial('after "--" a word starting with "-" is query text', async (t) => {
   const dir = freshDir(t);
+  mkdirSync(dir); // an empty data directory: a read-only command needs one to exist
   const r = await litmine('search', '--data-dir', dir, '--json', '--', '-cancer', '--limit');
   t.is(r.code, 0, r.err);
   t.regex(r.err, /search: 0 matches for "-cancer --limit"/);
@@ -71,6 +72,7 @@ test.serial('after "--" a word starting with "-" is query text', async (t) => {
 
 test.serial('valid flags pass: dates of every accepted shape, limits at the bounds', async (t) => {
   const dir = freshDir(t);
+  mkdirSync(dir);
   for (const [from, to, limit] of [
     ['2020', '2020', '1'],
     ['2020-02', '2020-03', '1000'],

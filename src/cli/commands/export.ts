@@ -64,7 +64,7 @@ export const exportCommand: Command = {
         await store.close();
       }
     }
-    const log = await openLog(config);
+    const log = await openLog(config, { readOnly: true });
     let articles: Map<string, Article>;
     let annotations: Map<string, Annotation>;
     try {

@@ -17,7 +17,7 @@ export const statusCommand: Command = {
   usage: 'litmine status [--runs N] [--json]',
   options: { json: { type: 'boolean' }, runs: { type: 'string', value: limitRule() } },
   async run({ values }, { config, io }) {
-    const log = await openLog(config);
+    const log = await openLog(config, { readOnly: true });
     const store = await openStore(config, { readOnly: true });
     try {
       await store.init();
