@@ -53,6 +53,8 @@ export interface IngestStats {
   skippedInputs?: SkippedInput[];
   /** Records sent to the dead-letter topic: per file, how many under each error code. */
   deadLettered?: Record<string, Record<string, number>>;
+  /** Articles kept with control characters dropped from their texts: how many, per file. */
+  controlCharacters?: InvalidUtf8Stats;
 }
 
 /** Adds one ingest's skipped inputs and dead-lettered files to another's (a run over several connectors). */
@@ -60,6 +62,13 @@ export function addIngestProblems(into: IngestStats, from: IngestStats): void {
   if (from.skippedInputs?.length) (into.skippedInputs ??= []).push(...from.skippedInputs);
   for (const [file, codes] of Object.entries(from.deadLettered ?? {}))
     for (const [code, n] of Object.entries(codes)) addDeadLetter(into, file, code, n);
+  if (from.controlCharacters) addCharacters((into.controlCharacters ??= { articles: 0, characters: 0, files: {} }), from.controlCharacters);
+}
+
+function addCharacters(to: InvalidUtf8Stats, from: InvalidUtf8Stats): void {
+  to.articles += from.articles;
+  to.characters += from.characters;
+  for (const [file, n] of Object.entries(from.files)) to.files[file] = (to.files[file] ?? 0) + n;
 }
 
 function addDeadLetter(into: IngestStats, file: string, code: string, n = 1): void {
@@ -117,9 +126,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
         into.errors += counts.errors;
       }
       for (const record of batch.records) {
-        if (record.kind !== 'article' || !record.replacementChars) continue;
+        if (record.kind !== 'article') continue;
         const file = record.article.origin?.file ?? batch.source;
-        addInvalidUtf8(stats, { articles: 1, characters: record.replacementChars, files: { [file]: record.replacementChars } });
+        const damage = (n: number) => ({ articles: 1, characters: n, files: { [file]: n } });
+        if (record.replacementChars) addInvalidUtf8(stats, damage(record.replacementChars));
+        if (record.controlChars)
+          addCharacters((stats.controlCharacters ??= { articles: 0, characters: 0, files: {} }), damage(record.controlChars));
       }
       for (const { source, error } of messages.failed) addDeadLetter(stats, recordOrigin(source).source.file ?? batch.source, error.code);
       return messages.route({ outputs: produced, deadLetters: { topic: topics.deadLetters, describe: recordOrigin } });

@@ -1,7 +1,7 @@
 /**
  * The ingest summary's lines for what did not go in: the files whose records went to the
  * dead-letter topic, with how many under each code, and the inputs skipped because they cannot be
- * read, each with its code and reason. Bounded, so a run over thousands of bad files stays readable
+ * read, each with its code and reason, and the articles control characters were dropped from. Bounded, so a run over thousands of bad files stays readable
  * (`--json` has them all).
  *
  *   for (const line of ingestProblemLines(stats, 'litmine.dead-letters')) io.out(line);
@@ -12,8 +12,21 @@ import type { IngestStats } from '../../topologies/ingest.js';
 
 const SHOWN = 20;
 
-export function ingestProblemLines(stats: Pick<IngestStats, 'deadLettered' | 'skippedInputs'>, deadLetterTopic: string): string[] {
+export function ingestProblemLines(
+  stats: Pick<IngestStats, 'deadLettered' | 'skippedInputs' | 'controlCharacters'>,
+  deadLetterTopic: string,
+): string[] {
   const lines: string[] = [];
+  const control = stats.controlCharacters;
+  if (control && control.articles > 0) {
+    const files = Object.entries(control.files);
+    lines.push(
+      `  ${control.articles} article${control.articles === 1 ? '' : 's'} kept with ${control.characters} control character${control.characters === 1 ? '' : 's'} dropped (${files
+        .slice(0, SHOWN)
+        .map(([f, n]) => `${f}: ${n}`)
+        .join(', ')}${more(files.length)})`,
+    );
+  }
   const files = Object.entries(stats.deadLettered ?? {});
   if (files.length > 0) {
     const shown = files.slice(0, SHOWN).map(

@@ -12,6 +12,7 @@ import { asLitmineError, type ErrorCode, LitmineError } from '../errors.js';
 import { type DecodeCounts, decodeXmlText } from './decode-xml-text.js';
 import { jatsArticle } from './jats-article.js';
 import type { ParsedRecord } from './parsed-record.js';
+import { dropControlCharacters } from './control-characters.js';
 import { parseRecordXml, RecordXmlError } from './parse-record-xml.js';
 import { pubmedArticle } from './pubmed-article.js';
 import { pubmedDeletes } from './pubmed-deletes.js';
@@ -65,6 +66,8 @@ export async function* parseXmlStream(input: Readable | AsyncIterable<Buffer | s
       const replaced = counts.invalidUtf8 > 0 ? replacementChars(ev.xml) : 0;
       for (const record of recordsOf(ev, name, index, label)) {
         if (replaced > 0 && record.kind === 'article') record.replacementChars = replaced;
+        const dropped = record.kind === 'article' ? dropControlCharacters(record.article) : 0;
+        if (dropped > 0 && record.kind === 'article') record.controlChars = dropped;
         yield record.kind === 'error' ? { ...record, file: name } : record;
         index++;
       }

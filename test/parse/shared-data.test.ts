@@ -3,7 +3,8 @@
  * every citation element in is a record out, passage texts equal the XML text content computed
  * here independently (regex tag stripping, own entity decoding), and known records come out right.
  * The one character the parsers insert: in JATS, a "\n" where a block element begins or ends
- * between two non-whitespace characters (jatsTextOf below). PubMed passages are the text content
+ * between two non-whitespace characters (jatsTextOf below); what they drop: control characters
+ * other than tab and newline. PubMed passages are the text content
  * exactly; the title *field* is the title under the metadata whitespace policy (normalised).
  *
  * Files that are not XML for us, decided by content: MEDLINE text (biopython-medline-text/*.txt)
@@ -67,19 +68,22 @@ function decode(text: string): string {
 
 function textOf(xml: string): string {
   const parts = xml.replace(/<!--[\s\S]*?-->/g, '').split(/<!\[CDATA\[([\s\S]*?)\]\]>/);
-  return parts.map((part, i) => (i % 2 === 1 ? part : decode(part.replace(/<(?:[^>"']|"[^"]*"|'[^']*')*>/g, '')))).join('');
+  const text = parts.map((part, i) => (i % 2 === 1 ? part : decode(part.replace(/<(?:[^>"']|"[^"]*"|'[^']*')*>/g, '')))).join('');
+  // Control characters other than tab and newline are dropped by the parsers (a real title holds a U+0093).
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
 }
 
 // JATS passages are the text content plus one kind of inserted character: a "\n" where a block
 // element's start or end tag (or a float left out of a paragraph) sits between two non-whitespace
 // characters. Here each such tag becomes a marker that turns into "\n" or nothing.
-const MARK = '\u0001';
+// A private-use character: control characters are dropped from the text like the parsers drop them.
+const MARK = '\uE000';
 const blockTag = new RegExp(`</?(?:${[...JATS_BLOCK_ELEMENTS].join('|')})(?=[\\s>/])(?:[^>"']|"[^"]*"|'[^']*')*>`, 'g');
 let separatorsInserted = 0;
 
 function jatsTextOf(xml: string): string {
   const marked = textOf(xml.replace(blockTag, MARK));
-  return marked.replace(/\u0001+/g, (run, at: number) => {
+  return marked.replace(/\uE000+/g, (run, at: number) => {
     const before = marked[at - 1];
     const after = marked[at + run.length];
     if (before === undefined || after === undefined || /\s/.test(before) || /\s/.test(after)) return '';
