@@ -81,7 +81,7 @@ export class Normalizer {
     const defs = new Map<string, { type: string; ids: EntityId[]; longForm?: number }>();
     for (const p of passages)
       for (const a of findAbbreviations(p.text)) {
-        if (defs.has(a.short)) continue;
+        if (defs.has(a.short) || isCombination(out, p, a)) continue;
         const long = longFormMention(out, p.id, a);
         if (long && long.ids.length > 0) defs.set(a.short, { type: long.type, ids: long.ids, longForm: out.indexOf(long) });
         else {
@@ -131,6 +131,23 @@ export class Normalizer {
       }
     return out;
   }
+}
+
+/** What joins the parts of a combination: "docetaxel plus cisplatin", "alcohol/nicotine", "A and B". */
+const JOINER = /^\s*(?:plus|and|or|with|versus|vs\.?|combined with|in combination with|together with|\+|\/|,)\s*$/i;
+
+/**
+ * "docetaxel plus cisplatin (DC)": a long form in which two mentions of one type are joined by "plus",
+ * "and", "/" and the like names a combination, and its short form is a name of neither.
+ */
+function isCombination(mentions: NormOutput[], passage: { id: string; text: string }, a: Abbreviation): boolean {
+  const inside = mentions
+    .filter((m) => m.passageId === passage.id && m.start >= a.longStart && m.end <= a.longEnd)
+    .sort((x, y) => x.start - y.start);
+  return inside.some((m, i) => {
+    const next = inside.slice(i + 1).find((o) => o.type === m.type && o.start >= m.end);
+    return next !== undefined && JOINER.test(passage.text.slice(m.end, next.start));
+  });
 }
 
 /** The mention that is the long form: same passage, ending where the long form ends, inside it. */

@@ -35,7 +35,8 @@ async function normalizer(): Promise<Normalizer> {
   writeFileSync(
     join(dir, 'mesh_id_label_mappings.tsv'),
     'D011697\tPurpura, Thrombotic Thrombocytopenic\tThrombotic Thrombocytopenic Purpura\tC15.378.100.802.687\t\n' +
-      'D002945\tCisplatin\tcis-Platinum\tD01.210.375\t\n',
+      'D002945\tCisplatin\tcis-Platinum\tD01.210.375\t\n' +
+      'D000077143\tDocetaxel\tTaxotere\tD02.455.326\t\n',
   );
   const out = join(dir, 'dictionary.sqlite');
   await buildDictionary({ from: [dir], out });
@@ -65,6 +66,30 @@ test('a short form takes its long form type and id everywhere in the document; m
     ['abstract', 37, 'TTP', 'Disease', 'MESH:D011697', 2],
     ['abstract', 62, 'TTP', 'Disease', 'MESH:D011697', 2],
   ]);
+  n.dict.close();
+});
+
+test('the short form of a combination ("docetaxel plus cisplatin (DC)") is a name of none of its parts', async (t) => {
+  const n = await normalizer();
+  const abstract = 'Docetaxel plus cisplatin (DC) was compared with cisplatin alone. DC was better.';
+  const out = n.normalize(
+    [{ id: 'abstract', text: abstract }],
+    [
+      { passageId: 'abstract', start: 0, end: 9, text: 'Docetaxel', type: 'Chemical' },
+      { passageId: 'abstract', start: 15, end: 24, text: 'cisplatin', type: 'Chemical' },
+      { passageId: 'abstract', start: 26, end: 28, text: 'DC', type: 'Chemical' },
+      { passageId: 'abstract', start: 66, end: 68, text: 'DC', type: 'Chemical' },
+    ],
+  );
+  const dc = out.filter((m) => m.text === 'DC');
+  t.is(dc.length, 2, 'no DC is added either');
+  for (const m of dc) {
+    t.falsy(m.fromAbbreviation);
+    t.false(
+      m.ids.some((id) => id.id === 'MESH:D002945'),
+      'DC is not a name of cisplatin',
+    );
+  }
   n.dict.close();
 });
 
