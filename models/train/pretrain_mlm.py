@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,6 +60,10 @@ def args_parser():
     ap.add_argument("--lora-dropout", type=float, default=0.05)
     ap.add_argument("--adapter-out", help="with --lora: the delta's folder (e.g. models/adapters/bio)")
     ap.add_argument("--adapter-name", default="bio")
+    ap.add_argument("--continue-from-delta", metavar="DIR",
+                    help="with --lora: start from a committed delta of this run's kind (e.g. models/adapters/bio) at the "
+                         "optimizer step it reached, so a fresh machine continues a step that ended in a commit; the "
+                         "data order goes on from there, the AdamW moments start again")
     ap.add_argument("--time-budget-min", type=float, default=0.0,
                     help="stop (and save) after this many minutes of training in this run; 0 = no limit")
     return ap
@@ -97,6 +102,7 @@ class Run:
             L.add_adapters(self.model, self.model.bert.encoder, args.lora, args.lora_alpha, args.lora_dropout,
                            heads=L.MLM_HEAD)
             log(f"LoRA r={args.lora} alpha={args.lora_alpha:g}: {L.trainable_counts(self.model)}")
+        self.continued = self._load_committed_delta(args) if args.continue_from_delta else None
         self.model.to(self.dev)
         self.rand_range = D.random_range(self.tok)
 
@@ -119,6 +125,31 @@ class Run:
         self.autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if self.dev == "cpu" and \
             not args.no_bf16 else (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if self.dev == "cuda" \
             else contextlib.nullcontext
+
+    def _load_committed_delta(self, args):
+        """The committed delta's trained tensors put back into the adapters, after checking it fits this run."""
+        import rebuild_teacher as RT
+        if not args.lora:
+            raise SystemExit("--continue-from-delta needs --lora")
+        state, man = L.load_delta(Path(args.continue_from_delta))
+        if man.get("task") != "mlm":
+            raise SystemExit(f"{args.continue_from_delta} is a {man.get('task')} delta, not a masked-LM one")
+        if (man["lora"]["r"], man["lora"]["alpha"]) != (args.lora, args.lora_alpha):
+            raise SystemExit(f"{args.continue_from_delta} has r={man['lora']['r']} alpha={man['lora']['alpha']}, "
+                             f"this run r={args.lora} alpha={args.lora_alpha}")
+        if man["base_sha256"] != RT.base_sha256(Path(args.init)):
+            raise SystemExit(f"{args.continue_from_delta} is for another base than {args.init}")
+        params = dict(self.model.named_parameters())
+        missing = [n for n in state if n not in params or params[n].shape != state[n].shape]
+        if missing:
+            raise SystemExit(f"{args.continue_from_delta}: {len(missing)} tensors fit no trained parameter "
+                             f"({', '.join(missing[:3])})")
+        with self.torch.no_grad():
+            for n, t in state.items():
+                params[n].copy_(t.float())
+        log(f"continuing {man['name']} ({man['sha256'][:12]}…) from step {man['compute']['optimizer_steps']}, "
+            f"{man['compute']['pieces_seen']:,} pieces seen")
+        return man
 
     # ------------------------------------------------------------ data order
     def micro_batch(self, g: int):
@@ -226,6 +257,14 @@ def main():
         step, pieces_seen, elapsed_prev, before = st["step"], st["pieces_seen"], st["elapsed"], st.get("before")
         ema = st.get("loss_ema")
         log(f"resumed from {run.ckpt} at step {step}/{run.planned} ({pieces_seen:,} pieces seen)")
+    elif run.continued:
+        c = run.continued["compute"]
+        step, pieces_seen = c["optimizer_steps"], c["pieces_seen"]
+        elapsed_prev, before = c["train_hours"] * 3600, run.continued["evaluation"]["before"]
+        with warnings.catch_warnings():  # the schedule is moved to the step reached; no optimizer step is skipped
+            warnings.simplefilter("ignore")
+            for _ in range(step):
+                sched.step()
     else:
         before = {"full": record_eval(0, "before", subset=False), "subset": record_eval(0, "before", subset=True)}
     log(f"plan: {run.planned} optimizer steps of {args.micro_batch}x{args.accum} sequences "
@@ -272,6 +311,11 @@ def main():
                      **{k: corpus[k] for k in ("documents", "sentences", "word_pieces", "sources", "removed",
                                                 "heldout") if k in corpus}},
             "command": "python models/train/pretrain_mlm.py " + " ".join(sys.argv[1:]),
+            **({"continues": {"sha256": run.continued["sha256"], "optimizer_steps": run.continued["compute"]["optimizer_steps"],
+                              "commands": [*run.continued.get("continues", {}).get("commands", []),
+                                           run.continued["command"]],
+                              "note": "trained tensors carried over; AdamW moments started again"}}
+               if run.continued else {}),
             "compute": {"optimizer_steps": step, "planned_steps": run.planned, "pieces_seen": pieces_seen,
                         "train_hours": hours, "cpu": L.cpu_name(), "threads": args.threads,
                         "bf16": not args.no_bf16, "device": run.dev, "python": platform.python_version(),

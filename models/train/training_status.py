@@ -20,6 +20,12 @@ RESUME = ("nice -n 19 nohup python models/train/pretrain_mlm.py --corpus models/
           "--adapter-out models/adapters/bio --adapter-name bio --lr 3e-4 --micro-batch 16 --accum 4 --epochs 0.35 "
           "--threads 2 --time-budget-min 100 --ckpt-minutes 12 --log-every 2 --resume "
           ">> models/build/bio-lora.log 2>&1 &")
+# A fresh machine has no checkpoint: it continues from the committed delta at the step it reached.
+CONTINUE = ("nice -n 19 nohup python models/train/pretrain_mlm.py --corpus models/build/mlm-corpus "
+            "--init models/build/bert-base-cased --out models/build/bio-lora-2 --lora 16 --lora-alpha 32 "
+            "--adapter-out models/adapters/bio --adapter-name bio --continue-from-delta models/adapters/bio "
+            "--lr 3e-4 --micro-batch 16 --accum 4 --epochs 0.6 --threads 2 --time-budget-min 110 --ckpt-minutes 12 "
+            "--log-every 2 > models/build/bio-lora-2.log 2>&1 &")
 
 
 def delta_lines() -> list[str]:
@@ -92,6 +98,9 @@ def main():
               "```", "",
               "Resume (from the repository root; continues exactly where the last checkpoint stopped):", "",
               "```sh", RESUME, "```", "",
+              "On a fresh machine (no checkpoint), continue from the committed delta at the optimizer step it "
+              "reached (new data from there on, AdamW moments restarted; `--epochs` sets the new plan's length):",
+              "", "```sh", CONTINUE, "```", "",
               "Check it runs: `tail -f models/build/bio-lora.log`; refresh this file: "
               "`python models/train/training_status.py`.", "",
               "## Next steps", "",
