@@ -2,8 +2,11 @@
  * Character-span NER evaluation and the whole-word mention repair on real documents: BioRED's
  * development abstracts run through models/ner as the pipeline runs it, with and without the repair.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
+import { main } from '../../src/cli.js';
 import { readPubtatorDocuments } from '../../src/interchange/pubtator.js';
 import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
 import { evaluateSpans, raggedEdge, spanType } from '../../src/nlp/span-evaluation.js';
@@ -69,4 +72,28 @@ realTest('on BioRED dev the repair leaves no ragged or letterless mention and lo
   t.is(repaired.r.ragged.punctuationEdge, 0);
   t.is(repaired.r.ragged.noLetter, 0);
   t.true(repaired.r.micro.f1 >= raw.r.micro.f1, `${repaired.r.micro.f1} vs ${raw.r.micro.f1}`);
+});
+
+realTest('litmine eval spans --json gives the same scores as the evaluator, with and without the repair', async (t) => {
+  const file = sharedPath('biored', 'Dev.PubTator');
+  const run = async (...extra: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'litmine-spans-'));
+    const code = await main(['eval', 'spans', file, '--model', REAL_NER, '--json', '--data-dir', dataDir, ...extra], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      isTTY: false,
+    });
+    t.is(code, 0, err.join('\n'));
+    return JSON.parse(out.join('\n'));
+  };
+  const repaired = await run();
+  const raw = await run('--no-repair');
+  t.is(repaired.documents, 100);
+  t.true(repaired.repair);
+  t.false(raw.repair);
+  t.is(repaired.ragged.punctuationEdge, 0);
+  t.true(raw.ragged.punctuationEdge > 0);
+  t.true(repaired.micro.f1 >= raw.micro.f1);
 });

@@ -42,7 +42,9 @@ export async function runEvalSpans(file: string, args: ParsedCommandArgs, ctx: C
       io.out('             precision recall     f1');
       for (const [type, s] of [...Object.entries(r.types), ['micro', r.micro] as const])
         io.out(`  ${type.padEnd(10)} ${fmt(s.precision)} ${fmt(s.recall)} ${fmt(s.f1)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn})`);
-      io.out(`ragged: ${r.ragged.punctuationEdge} with a broken edge, ${r.ragged.noLetter} without a letter, of ${r.ragged.predicted} predicted`);
+      io.out(
+        `ragged: ${r.ragged.punctuationEdge} with a broken edge, ${r.ragged.noLetter} without a letter, of ${r.ragged.predicted} predicted`,
+      );
     }
     return 0;
   } finally {

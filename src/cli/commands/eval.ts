@@ -1,6 +1,7 @@
 /**
- * `litmine eval ner|re|norm FILE`: precision, recall and F1 of a model folder on a labelled file, with
- * BioBERT's conventions (see src/nlp/ner-evaluation.ts and re-evaluation.ts); progress on stderr.
+ * `litmine eval ner|re|norm|spans FILE`: precision, recall and F1 of a model folder on a labelled file, with
+ * BioBERT's conventions (see src/nlp/ner-evaluation.ts and re-evaluation.ts), or NER by character span
+ * on raw documents as the pipeline runs it (eval-spans.ts); progress on stderr.
  *
  *   litmine eval ner ../shared/data/ncbi-disease/biobert/test.tsv --type Disease --json
  *   litmine eval re ../shared/data/gad/biobert-10fold/1/test.tsv --model models/re
@@ -23,11 +24,13 @@ import type { Command, CommandContext, ParsedCommandArgs } from '../command.js';
 import { TEXT } from '../flag-values.js';
 import { Progress } from '../progress.js';
 import { runEvalNorm } from './eval-norm.js';
+import { runEvalSpans } from './eval-spans.js';
 
 const USAGE =
   'litmine eval ner <conll-file> [--model DIR] [--type T[,T…]] [--json]\n' +
   '       litmine eval re <file.re-instances.jsonl|file.tsv> [--model DIR] [--json]\n' +
   '       litmine eval norm <file.PubTator.txt> [--model DIR] [--dictionary FILE] [--gold-spans-only] [--errors] [--json]\n' +
+  '       litmine eval spans <file.PubTator> [--model DIR] [--no-repair] [--json]\n' +
   '         .re-instances.jsonl: instances written by `python models/train/write_eval_instances.py`\n' +
   '         (ChemProt, BC5CDR CID, GAD, EU-ADR under models/build/re-eval/); .tsv: BioBERT GAD/EU-ADR.\n' +
   '         For CID the JSON adds "document": the document-level score (top-level figures: mention level)';
@@ -38,9 +41,11 @@ function fmt(n: number): string {
 
 async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number> {
   const [task, file] = args.positionals;
-  if ((task !== 'ner' && task !== 're' && task !== 'norm') || !file) throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
+  if ((task !== 'ner' && task !== 're' && task !== 'norm' && task !== 'spans') || !file)
+    throw new LitmineError('LITMINE_USAGE', `usage: ${USAGE}`);
   if (!existsSync(file)) throw new LitmineError('LITMINE_INPUT_NOT_FOUND', `${file}: no such file`);
   if (task === 'norm') return runEvalNorm(file, args, ctx);
+  if (task === 'spans') return runEvalSpans(file, args, ctx);
   const { config, io } = ctx;
   const modelArg = args.values.model as string | undefined;
   const modelDir = resolve(ctx.installDir, modelArg ?? (task === 'ner' ? config.models.ner : (config.models.re ?? 'models/re')));
@@ -118,7 +123,7 @@ async function run(args: ParsedCommandArgs, ctx: CommandContext): Promise<number
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'precision, recall and F1 of a NER or RE model, or normalization accuracy, on a labelled file',
+  summary: 'precision, recall and F1 of a NER or RE model (word level or by character span), or normalization accuracy, on a labelled file',
   usage: USAGE,
   options: {
     model: { type: 'string' },
@@ -127,6 +132,7 @@ export const evalCommand: Command = {
     dictionary: { type: 'string' },
     'gold-spans-only': { type: 'boolean' },
     errors: { type: 'boolean' },
+    'no-repair': { type: 'boolean' },
   },
   run,
 };
