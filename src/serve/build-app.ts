@@ -10,12 +10,18 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { closeReaders, readersStarted, withReadThreads } from '../store/sqlite-read-threads.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import type { SearchStore } from '../store/store.js';
+import { installApiKey } from './api-key.js';
 import type { DictionaryNames } from './dictionary-names.js';
-import { errorBody, errorSchema, installErrorHandlers } from './http-errors.js';
+import { clientErrorHandler, errorSchema, frameworkErrors, installErrorHandlers, installErrorShape } from './http-errors.js';
+import { requestSerializer } from './log-redaction.js';
+import { installLoopbackHosts } from './loopback-hosts.js';
 import { installMetrics } from './metrics.js';
-import { withTimeout } from './query-timeout.js';
+import { queryKeywords } from './query-keywords.js';
+import { installQueryDeadlines, withinDeadline } from './query-timeout.js';
 import type { RouteContext, ServeLimits } from './route-context.js';
 import { articleRoutes } from './routes/article-routes.js';
 import { entityRoutes } from './routes/entity-routes.js';
@@ -35,33 +41,48 @@ export interface BuildAppOptions {
   corsOrigins?: string[];
   /** Requests per client address per window; max 0 (or absent) turns the limit off. */
   rateLimit?: { max: number; windowMs: number };
+  /** Answer only requests whose Host is a loopback name (`litmine serve` on loopback without a key: DNS rebinding). */
+  loopbackHostsOnly?: boolean;
+  /**
+   * Reader threads for an embedded store in a file (its queries run there, where the time limit can
+   * abandon them); default one less than the cores, at least 1; 0 reads on the server's own thread.
+   */
+  readThreads?: number;
   /** fastify's pino logger options (false: no logs). Headers carrying secrets are always redacted. */
   logger?: FastifyServerOptions['logger'];
 }
 
 export const DEFAULT_LIMITS: ServeLimits = { queryTimeoutMs: 5000, maxPageSize: 100, maxQueryLength: 500 };
 
-/** Paths open without the API key: probes and the page itself (the page asks for the key). */
-const OPEN_PATHS = /^\/(healthz|readyz)?$|^\/(index\.html|app\.js|style\.css)$/;
-
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger === undefined ? false : options.logger;
+  const store = readStore(options.store, options.readThreads);
   const app = Fastify({
     logger:
       logger && typeof logger === 'object'
-        ? { ...logger, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'] }
+        ? {
+            ...logger,
+            redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
+            serializers: { req: requestSerializer(options.apiKey) },
+          }
         : logger,
     // Unknown query parameters are an error, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false }, plugins: [queryKeywords] },
     routerOptions: { maxParamLength: 400 },
     bodyLimit: 16 * 1024,
     requestTimeout: limits.queryTimeoutMs * 2,
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.addSchema(errorSchema);
   installErrorHandlers(app);
+  installErrorShape(app);
+  if (options.loopbackHostsOnly) installLoopbackHosts(app);
+  installQueryDeadlines(app, limits.queryTimeoutMs);
 
-  if (options.corsOrigins?.length) await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'HEAD'] });
+  // Hook order: the rate limit (each route's onRequest) first, then CORS and the key (preParsing),
+  // so that preflights and wrong keys count against the client's budget like any request.
   if (options.rateLimit && options.rateLimit.max > 0) {
     await app.register(rateLimit, {
       max: options.rateLimit.max,
@@ -73,7 +94,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       }),
     });
   }
-  // After the rate limit, so that requests without a key are limited too.
+  if (options.corsOrigins?.length) {
+    await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'HEAD'], hook: 'preParsing' });
+  }
   if (options.apiKey) installApiKey(app, options.apiKey);
   await app.register(swagger, {
     openapi: {
@@ -86,10 +109,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installMetrics(app);
 
   const ctx: RouteContext = {
-    store: options.store,
+    store,
     names: options.names,
     limits,
-    run: (what, work) => withTimeout(work, limits.queryTimeoutMs, what),
+    run: (request, what, work) => withinDeadline(request, what, store, limits.queryTimeoutMs, work),
   };
   healthRoutes(app, ctx);
   searchRoutes(app, ctx);
@@ -99,28 +122,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   exportRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await installStaticPage(app);
+  // The reader threads close with the app; the store itself stays the caller's.
+  if (store !== options.store) app.addHook('onClose', async () => closeReaders(store));
   await app.ready();
+  await readersStarted(store);
   return app;
 }
 
-function installApiKey(app: FastifyInstance, apiKey: string): void {
-  // Compare digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
-  const expected = digest(apiKey);
-  app.addHook('onRequest', async (request, reply) => {
-    if (OPEN_PATHS.test(request.url.split('?')[0] ?? '')) return;
-    const given = request.headers['x-api-key'];
-    if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return;
-    return reply
-      .code(401)
-      .send(
-        errorBody(
-          'LITMINE_UNAUTHORIZED',
-          given ? 'wrong API key (x-api-key header)' : 'this server needs an API key in the x-api-key header',
-        ),
-      );
-  });
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+/** The embedded store in a file reads in threads (sqlite-read-threads.ts); any other store as it is. */
+function readStore(store: SearchStore, threads = Math.max(1, availableParallelism() - 1)): SearchStore {
+  if (threads <= 0 || !(store instanceof SqliteStore)) return store;
+  return withReadThreads(store, threads) ?? store;
 }

@@ -2,8 +2,9 @@
  * What every route group of `litmine serve` gets: the store, the request limits, and `run`, which
  * puts the time limit on a store query. Also the JSON Schema pieces the route schemas share.
  *
- *   app.get('/api/x', { schema }, async (req) => ctx.run('x', ctx.store.search(q)));
+ *   app.get('/api/x', { schema }, async (req) => ctx.run(req, 'x', (store) => store.search(q)));
  */
+import type { FastifyRequest } from 'fastify';
 import type { SearchStore } from '../store/store.js';
 import type { DictionaryNames } from './dictionary-names.js';
 
@@ -16,7 +17,11 @@ export interface ServeLimits {
 export interface RouteContext {
   store: SearchStore;
   limits: ServeLimits;
-  run<T>(what: string, work: Promise<T>): Promise<T>;
+  /**
+   * Runs a request's store work within the request's time limit (query-timeout.ts), on the store
+   * it is given: the queries of a request answered 504 are abandoned.
+   */
+  run<T>(request: FastifyRequest, what: string, work: (store: SearchStore) => Promise<T>): Promise<T>;
   /** The normalization dictionary's names, when one is loaded: preferred names and name/synonym autocomplete. */
   names?: DictionaryNames;
 }
@@ -31,6 +36,7 @@ export const entityTypeParam = { type: 'string', pattern: TYPE_PATTERN, descript
 export const dateParam = {
   type: 'string',
   pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$',
+  'x-calendar-date': true,
   description: 'YYYY, YYYY-MM or YYYY-MM-DD (inclusive)',
 } as const;
 
@@ -39,6 +45,23 @@ export function limitParam(max: number, fallback: number) {
 }
 
 export const offsetParam = { type: 'integer', minimum: 0, maximum: 10_000, default: 0 } as const;
+
+type Property = { readonly type: string; readonly [keyword: string]: unknown };
+
+/**
+ * A route's query-string (or path) schema, closed to unknown parameters, with the keywords of
+ * query-keywords.ts on every parameter of a kind that needs them: integers must be finite (so that
+ * their bounds hold) and no text may hold a NUL.
+ */
+export function parameters<P extends Record<string, Property>>(properties: P, required: (keyof P & string)[] = []) {
+  const guarded = Object.fromEntries(
+    Object.entries(properties).map(([name, p]) => [
+      name,
+      p.type === 'integer' || p.type === 'number' ? { ...p, 'x-finite': true } : p.type === 'string' ? { ...p, 'x-no-nul': true } : p,
+    ]),
+  ) as P;
+  return { type: 'object', additionalProperties: false, required, properties: guarded } as const;
+}
 
 /** Error responses every route may give, in the OpenAPI document. */
 export const errorResponses = {

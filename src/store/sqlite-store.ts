@@ -98,6 +98,12 @@ export class SqliteStore implements SearchStore {
     this.#db = openDatabase(this.#path, !this.#pinned && this.#set !== FIRST_SET);
   }
 
+  /** How to open this store again in another thread (sqlite-read-threads.ts); null in memory, which no other connection sees. */
+  reopenOptions(): SqliteStoreOptions | null {
+    if (this.#root === ':memory:') return null;
+    return this.#pinned ? { path: this.#root, indexSet: this.#set } : { path: this.#root };
+  }
+
   /** Moves to the live set when a swap has named another (before every call; one small file read). */
   #follow(): void {
     if (this.#pinned) return;

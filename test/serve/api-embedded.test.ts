@@ -103,7 +103,7 @@ test('a store query over the time limit is answered 504 LITMINE_QUERY_TIMEOUT', 
   const app = await buildApp({ store, limits: { queryTimeoutMs: 100 } });
   const r = await app.inject('/api/search?q=cisplatin');
   t.is(r.statusCode, 504);
-  t.deepEqual(r.json(), { error: { code: 'LITMINE_QUERY_TIMEOUT', message: 'search took longer than 100 ms' } });
+  t.deepEqual(r.json(), { error: { code: 'LITMINE_QUERY_TIMEOUT', message: 'search took longer than the 100 ms time limit' } });
   await app.close();
 });
 

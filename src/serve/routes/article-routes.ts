@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LitmineError } from '../../errors.js';
-import { type RouteContext, errorResponses, okResponse } from '../route-context.js';
+import { type RouteContext, errorResponses, okResponse, parameters } from '../route-context.js';
 
 export function articleRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { id: string } }>(
@@ -14,11 +14,9 @@ export function articleRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'An article with its annotated mentions and relations',
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', pattern: '^(pmid|pmc|doi):\\S{1,200}$', description: 'pmid:N, pmc:PMCN or doi:…' } },
-        },
+        params: parameters({ id: { type: 'string', pattern: '^(pmid|pmc|doi):\\S{1,200}$', description: 'pmid:N, pmc:PMCN or doi:…' } }, [
+          'id',
+        ]),
         response: {
           200: okResponse('the article and its annotations', {
             article: { type: 'object', additionalProperties: true },
@@ -33,9 +31,8 @@ export function articleRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request) => {
       const id = request.params.id;
-      const [article, annotations] = await ctx.run(
-        'read article',
-        Promise.all([ctx.store.getArticle(id), ctx.store.articleAnnotations(id)]),
+      const [article, annotations] = await ctx.run(request, 'read article', (store) =>
+        Promise.all([store.getArticle(id), store.articleAnnotations(id)]),
       );
       if (!article) throw new LitmineError('LITMINE_NOT_FOUND', `no article ${id}`);
       return { article, ...annotations };

@@ -8,33 +8,26 @@
 import type { FastifyInstance } from 'fastify';
 import { LitmineError } from '../../errors.js';
 import type { EntitySuggestion } from '../../store/entity-reads.js';
-import { type RouteContext, TYPE_PATTERN, entityTypeParam, errorResponses, limitParam, okResponse } from '../route-context.js';
+import type { SearchStore } from '../../store/store.js';
+import { type RouteContext, TYPE_PATTERN, entityTypeParam, errorResponses, limitParam, okResponse, parameters } from '../route-context.js';
 
 export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { store } = ctx;
-
   app.get<{ Querystring: { prefix: string; type?: string; limit: number } }>(
     '/api/entities',
     {
       schema: {
         summary:
           'Entity autocomplete: entities whose mention text starts with the prefix, and (with a dictionary) the stored entities with a name or synonym starting with it',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['prefix'],
-          properties: {
-            prefix: { type: 'string', minLength: 1, maxLength: 100 },
-            type: entityTypeParam,
-            limit: limitParam(50, 10),
-          },
-        },
+        querystring: parameters(
+          { prefix: { type: 'string', minLength: 1, maxLength: 100 }, type: entityTypeParam, limit: limitParam(50, 10) },
+          ['prefix'],
+        ),
         response: { 200: okResponse('suggestions, most documents first', { suggestions: { type: 'array' } }), ...errorResponses },
       },
     },
     async (request) => {
       const q = request.query;
-      return { suggestions: await ctx.run('suggest entities', suggest(ctx, q.prefix, q.type, q.limit)) };
+      return { suggestions: await ctx.run(request, 'suggest entities', (store) => suggest(ctx, store, q.prefix, q.type, q.limit)) };
     },
   );
 
@@ -43,10 +36,8 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'An entity: names, counts per year, top relations with evidence, co-mentioned entities',
-        params: {
-          type: 'object',
-          required: ['key'],
-          properties: {
+        params: parameters(
+          {
             key: {
               type: 'string',
               maxLength: 300,
@@ -54,16 +45,13 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
               description: 'entity key, Type:text or Type:ID',
             },
           },
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            relations: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
-            evidence: { type: 'integer', minimum: 1, maximum: 10, default: 2 },
-            coMentioned: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
-          },
-        },
+          ['key'],
+        ),
+        querystring: parameters({
+          relations: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
+          evidence: { type: 'integer', minimum: 1, maximum: 10, default: 2 },
+          coMentioned: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
+        }),
         response: {
           200: okResponse('the entity', {
             entity: { type: 'object', additionalProperties: true },
@@ -78,8 +66,7 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request) => {
       const key = request.params.key;
       const q = request.query;
-      const [entity, relations, coMentioned] = await ctx.run(
-        'read entity',
+      const [entity, relations, coMentioned] = await ctx.run(request, 'read entity', (store) =>
         Promise.all([
           store.entity(key),
           store.relations({ entity: { key }, limit: q.relations, evidencePerRelation: q.evidence }),
@@ -96,12 +83,18 @@ export function entityRoutes(app: FastifyInstance, ctx: RouteContext): void {
 type Suggestion = EntitySuggestion & { name?: string; matched?: string };
 
 /** The store's mention-text matches, joined by the dictionary's name and synonym matches that the store holds; most articles first. */
-async function suggest(ctx: RouteContext, prefix: string, type: string | undefined, limit: number): Promise<Suggestion[]> {
-  const fromStore = ctx.store.suggestEntities({ prefix, type, limit });
+async function suggest(
+  ctx: RouteContext,
+  store: SearchStore,
+  prefix: string,
+  type: string | undefined,
+  limit: number,
+): Promise<Suggestion[]> {
+  const fromStore = store.suggestEntities({ prefix, type, limit });
   const names = ctx.names;
   if (!names) return fromStore;
   const byName = names.matches(prefix, type, limit);
-  const [stored, entities] = await Promise.all([fromStore, Promise.all(byName.map((m) => ctx.store.entity(m.key)))]);
+  const [stored, entities] = await Promise.all([fromStore, Promise.all(byName.map((m) => store.entity(m.key)))]);
   const out = new Map<string, Suggestion>();
   for (const s of stored) {
     const name = names.preferredName(s.key);

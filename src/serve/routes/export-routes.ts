@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LitmineError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, writeExport } from '../../interchange/export-documents.js';
-import { type RouteContext, errorResponses, limitParam } from '../route-context.js';
+import { type RouteContext, errorResponses, limitParam, parameters } from '../route-context.js';
 import { storeAnnotation } from '../store-annotation.js';
 
 /** At most this many ids in one request. */
@@ -16,17 +16,14 @@ export const MAX_EXPORT_IDS = 100;
 const ID = '(pmid|pmc|doi):[^,\\s]{1,200}';
 
 export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { limits, store } = ctx;
+  const { limits } = ctx;
   app.get<{ Querystring: { format: ExportFormat; ids?: string; q?: string; limit: number } }>(
     '/api/export',
     {
       schema: {
         summary: 'Annotated documents as BioC JSON, BioC XML or PubTator, by ids and/or a search',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['format'],
-          properties: {
+        querystring: parameters(
+          {
             format: { type: 'string', enum: [...EXPORT_FORMATS] },
             ids: {
               type: 'string',
@@ -37,7 +34,8 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
             q: { type: 'string', minLength: 1, maxLength: limits.maxQueryLength, description: 'export the articles this search finds' },
             limit: { ...limitParam(MAX_EXPORT_IDS, 20), description: 'most articles taken from the search' },
           },
-        },
+          ['format'],
+        ),
         response: {
           200: {
             description: 'BioC JSON (application/json), BioC XML (application/xml) or PubTator (text/plain)',
@@ -55,13 +53,13 @@ export function exportRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const q = request.query;
       if (!q.ids && !q.q) throw new LitmineError('LITMINE_HTTP_BAD_REQUEST', 'querystring needs ids or q');
       const wanted = q.ids ? q.ids.split(',') : [];
-      if (q.q) {
-        const hits = await ctx.run('search', store.search({ text: q.q, limit: q.limit }));
+      const query = q.q;
+      if (query) {
+        const hits = await ctx.run(request, 'search', (store) => store.search({ text: query, limit: q.limit }));
         wanted.push(...hits.hits.map((h) => h.documentId));
       }
       const ids = [...new Set(wanted)];
-      const docs = await ctx.run(
-        'read articles',
+      const docs = await ctx.run(request, 'read articles', (store) =>
         Promise.all(
           ids.map(async (id) => {
             const [article, annotations] = await Promise.all([store.getArticle(id), store.articleAnnotations(id)]);

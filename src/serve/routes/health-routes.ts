@@ -11,7 +11,7 @@ export function healthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/healthz', { schema: { summary: 'Liveness' }, config: { rateLimit: false } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'Readiness: the store is reachable' }, config: { rateLimit: false } }, async (request, reply) => {
     try {
-      const counts = await ctx.run('store counts', ctx.store.counts());
+      const counts = await ctx.run(request, 'store counts', (store) => store.counts());
       return { status: 'ready', store: ctx.store.kind, counts };
     } catch (err) {
       const e = asLitmineError(err, 'LITMINE_STORE_UNAVAILABLE');

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { parseEntitySide } from '../relation-sides.js';
-import { RELATION_TYPE_PATTERN, type RouteContext, errorResponses, limitParam, okResponse } from '../route-context.js';
+import { RELATION_TYPE_PATTERN, type RouteContext, errorResponses, limitParam, okResponse, parameters } from '../route-context.js';
 
 interface RelationParams {
   e1?: string;
@@ -25,18 +25,14 @@ export function relationRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'Relations with evidence; each side an entity key (Chemical:cisplatin), a type (@Chemical) or a text',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            e1: side('subject side'),
-            e2: side('object side'),
-            entity: side('either side'),
-            type: { type: 'string', pattern: RELATION_TYPE_PATTERN, description: 'relation type, e.g. CID' },
-            limit: limitParam(ctx.limits.maxPageSize, 20),
-            evidence: { type: 'integer', minimum: 1, maximum: 20, default: 3, description: 'evidence sentences per relation' },
-          },
-        },
+        querystring: parameters({
+          e1: side('subject side'),
+          e2: side('object side'),
+          entity: side('either side'),
+          type: { type: 'string', pattern: RELATION_TYPE_PATTERN, description: 'relation type, e.g. CID' },
+          limit: limitParam(ctx.limits.maxPageSize, 20),
+          evidence: { type: 'integer', minimum: 1, maximum: 20, default: 3, description: 'evidence sentences per relation' },
+        }),
         response: {
           200: okResponse('relation groups, most supported first', { total: { type: 'integer' }, relations: { type: 'array' } }),
           ...errorResponses,
@@ -45,9 +41,8 @@ export function relationRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request) => {
       const p = request.query;
-      return ctx.run(
-        'relations',
-        ctx.store.relations({
+      return ctx.run(request, 'relations', (store) =>
+        store.relations({
           ...(p.e1 ? { subject: parseEntitySide(p.e1, 'e1') } : {}),
           ...(p.e2 ? { object: parseEntitySide(p.e2, 'e2') } : {}),
           ...(p.entity ? { entity: parseEntitySide(p.entity, 'entity') } : {}),

@@ -7,9 +7,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ArticleMention } from '../../store/entity-reads.js';
-import type { SearchHit } from '../../store/store.js';
+import type { SearchHit, SearchStore } from '../../store/store.js';
 import { parseEntitySide } from '../relation-sides.js';
-import { type RouteContext, dateParam, entityTypeParam, errorResponses, limitParam, offsetParam, okResponse } from '../route-context.js';
+import {
+  type RouteContext,
+  dateParam,
+  parameters,
+  entityTypeParam,
+  errorResponses,
+  limitParam,
+  offsetParam,
+  okResponse,
+} from '../route-context.js';
 
 interface SearchParams {
   q: string;
@@ -32,7 +41,7 @@ export interface AnnotatedHit extends SearchHit {
 }
 
 export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { limits, store } = ctx;
+  const { limits } = ctx;
   const text = { type: 'string', maxLength: limits.maxQueryLength } as const;
 
   app.get<{ Querystring: SearchParams }>(
@@ -40,28 +49,24 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'Full-text search of articles or sentences (every word must match; operators are plain text)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            q: { ...text, default: '', description: 'search words; empty lists by filters, newest first' },
-            target: { type: 'string', enum: ['articles', 'sentences'], default: 'articles' },
-            from: dateParam,
-            to: dateParam,
-            journal: { type: 'string', maxLength: 200 },
-            type: { ...entityTypeParam, description: 'only articles mentioning an entity of this type' },
-            entity: { type: 'string', maxLength: 300, description: 'only articles mentioning this entity (key or text)' },
-            section: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 200,
-              description: 'only matches in passages of this section or under it ("Methods", "Results > Localization", "CONCLUSIONS")',
-            },
-            annotate: { type: 'boolean', default: false, description: "add each hit's entities and mentions" },
-            limit: limitParam(limits.maxPageSize, 10),
-            offset: offsetParam,
+        querystring: parameters({
+          q: { ...text, default: '', description: 'search words; empty lists by filters, newest first' },
+          target: { type: 'string', enum: ['articles', 'sentences'], default: 'articles' },
+          from: dateParam,
+          to: dateParam,
+          journal: { type: 'string', maxLength: 200 },
+          type: { ...entityTypeParam, description: 'only articles mentioning an entity of this type' },
+          entity: { type: 'string', maxLength: 300, description: 'only articles mentioning this entity (key or text)' },
+          section: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            description: 'only matches in passages of this section or under it ("Methods", "Results > Localization", "CONCLUSIONS")',
           },
-        },
+          annotate: { type: 'boolean', default: false, description: "add each hit's entities and mentions" },
+          limit: limitParam(limits.maxPageSize, 10),
+          offset: offsetParam,
+        }),
         response: {
           200: okResponse('matching articles or sentences, best first', { total: { type: 'integer' }, hits: { type: 'array' } }),
           ...errorResponses,
@@ -70,8 +75,7 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request) => {
       const p = request.query;
-      const result = await ctx.run(
-        'search',
+      const result = await ctx.run(request, 'search', (store) =>
         store.search({
           text: p.q,
           target: p.target,
@@ -81,7 +85,7 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }),
       );
       if (!p.annotate) return result;
-      const hits = await ctx.run('annotate hits', Promise.all(result.hits.map((h) => annotateHit(ctx, h))));
+      const hits = await ctx.run(request, 'annotate hits', (store) => Promise.all(result.hits.map((h) => annotateHit(store, h))));
       return { total: result.total, hits };
     },
   );
@@ -91,24 +95,21 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'Top entities of a type, in articles mentioning an entity or matching a text',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type'],
-          properties: {
+        querystring: parameters(
+          {
             type: entityTypeParam,
             entity: { type: 'string', maxLength: 300, description: 'entity key, @Type or text' },
             q: text,
             limit: limitParam(limits.maxPageSize, 10),
           },
-        },
+          ['type'],
+        ),
         response: { 200: okResponse('facet buckets', { facets: { type: 'array' } }), ...errorResponses },
       },
     },
     async (request) => {
       const p = request.query;
-      const facets = await ctx.run(
-        'facets',
+      const facets = await ctx.run(request, 'facets', (store) =>
         store.facets({ type: p.type, limit: p.limit, text: p.q, ...(p.entity ? { entity: parseEntitySide(p.entity, 'entity') } : {}) }),
       );
       return { facets };
@@ -120,21 +121,16 @@ export function searchRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         summary: 'Evidence sentences for a question (BM25 over sentences)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['q'],
-          properties: { q: { ...text, minLength: 1 }, limit: limitParam(limits.maxPageSize, 5) },
-        },
+        querystring: parameters({ q: { ...text, minLength: 1 }, limit: limitParam(limits.maxPageSize, 5) }, ['q']),
         response: { 200: okResponse('ranked sentences', { sentences: { type: 'array' } }), ...errorResponses },
       },
     },
-    async (request) => ctx.run('ask', store.ask({ question: request.query.q, limit: request.query.limit })),
+    async (request) => ctx.run(request, 'ask', (store) => store.ask({ question: request.query.q, limit: request.query.limit })),
   );
 }
 
-async function annotateHit(ctx: RouteContext, hit: SearchHit): Promise<AnnotatedHit> {
-  const { mentions } = await ctx.store.articleAnnotations(hit.documentId);
+async function annotateHit(store: SearchStore, hit: SearchHit): Promise<AnnotatedHit> {
+  const { mentions } = await store.articleAnnotations(hit.documentId);
   const byKey = new Map<string, AnnotatedHit['entities'][number]>();
   for (const m of mentions) {
     const e = byKey.get(m.key) ?? { key: m.key, type: m.type, text: m.text, mentions: 0 };
