@@ -4,6 +4,7 @@
  * the embedded mode work with no file at all: `litmine run --from DIR`.
  */
 import { type Static, type TSchema, Type } from 'typebox';
+import { CORS_ORIGIN_PATTERN } from './cors-origin.js';
 
 /** A string enum with ajv's one-line message ("must be equal to one of the allowed values"). */
 function oneOf<const T extends readonly string[]>(values: T) {
@@ -78,7 +79,7 @@ const serveSchema = Type.Object(
     /** Required in the `x-api-key` header of /api/* and /metrics when set (a secret: from the environment). */
     apiKey: optionalString({ minLength: 16 }),
     /** Origins allowed to call the API from a browser (CORS); empty: same origin only. */
-    corsOrigins: Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' })),
+    corsOrigins: Type.Array(Type.String({ pattern: CORS_ORIGIN_PATTERN })),
     /** Requests per client address per window; 0 turns the limit off. */
     rateLimit: Type.Object({ max: Type.Integer({ minimum: 0 }), windowMs: Type.Integer({ minimum: 1000 }) }, closed),
     /** A store query taking longer is answered 504. */

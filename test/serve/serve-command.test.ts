@@ -60,3 +60,11 @@ test('litmine serve refuses a missing key variable and a bad port', async (t) =>
   t.is(port.code, 2);
   t.regex(port.err, /--port must be an integer from 0 to 65535/);
 });
+
+test("litmine serve refuses --cors-origin '*' and an origin with a path, as the configuration file does", async (t) => {
+  for (const origin of ['*', 'https://lab.example.org/path', 'https://*.example.org', 'lab.example.org']) {
+    const r = await litmine('serve', '--port', '0', '--cors-origin', origin);
+    t.is(r.code, 2, origin);
+    t.regex(r.err, /LITMINE_USAGE: --cors-origin must be one origin as http\(s\):\/\/host\[:port\] \(not \* and no path\)/, origin);
+  }
+});

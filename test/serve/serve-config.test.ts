@@ -45,3 +45,9 @@ test('a short API key, a bad port and a CORS origin with a path are configuratio
   t.regex(err!.message, /serve\/corsOrigins\/0/);
   t.false(err!.message.includes('short'), 'the secret is not echoed');
 });
+
+test("a CORS origin of '*' is refused in the configuration, as on the command line", (t) => {
+  const err = t.throws(() => loadConfig({ cwd: '/', env: { LITMINE_SERVE_CORS_ORIGINS: '*' } }));
+  t.is((err as { code?: string }).code, 'LITMINE_CONFIG');
+  t.regex(err!.message, /serve\/corsOrigins\/0/);
+});

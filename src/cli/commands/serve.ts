@@ -6,9 +6,11 @@
  *   litmine serve --host 0.0.0.0 --port 8080 --api-key-env LITMINE_SERVE_API_KEY --cors-origin https://lab.example.org
  */
 import { existsSync } from 'node:fs';
+import { isCorsOrigin } from '../../config/cors-origin.js';
 import { LitmineError } from '../../errors.js';
 import { buildApp } from '../../serve/build-app.js';
 import { DictionaryNames } from '../../serve/dictionary-names.js';
+import { isLoopbackAddress } from '../../serve/loopback-hosts.js';
 import { requestMetrics } from '../../serve/metrics.js';
 import { Dictionary } from '../../vocab/dictionary.js';
 import type { Command } from '../command.js';
@@ -47,6 +49,14 @@ export const serveCommand: Command = {
         ? integer(values['query-timeout'] as string, '--query-timeout', 100, 600_000)
         : serve.queryTimeoutMs;
     const level = (values['log-level'] as string | undefined) ?? serve.logLevel;
+    const corsOrigins = (values['cors-origin'] as string[] | undefined) ?? serve.corsOrigins;
+    for (const origin of corsOrigins) {
+      if (!isCorsOrigin(origin))
+        throw new LitmineError(
+          'LITMINE_USAGE',
+          `--cors-origin must be one origin as http(s)://host[:port] (not * and no path), got "${origin}"`,
+        );
+    }
 
     const store = await openStore(config, { readOnly: true });
     await store.init();
@@ -55,7 +65,9 @@ export const serveCommand: Command = {
       store,
       names: dictionary ? new DictionaryNames(dictionary) : undefined,
       apiKey,
-      corsOrigins: (values['cors-origin'] as string[] | undefined) ?? serve.corsOrigins,
+      corsOrigins,
+      // Without a key, a server on loopback answers only loopback Host names (DNS rebinding).
+      loopbackHostsOnly: !apiKey && isLoopbackAddress(host),
       rateLimit: { max: rateMax, windowMs: serve.rateLimit.windowMs },
       limits: { queryTimeoutMs, maxPageSize: serve.maxPageSize, maxQueryLength: serve.maxQueryLength },
       logger: { level },
