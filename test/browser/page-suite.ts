@@ -17,6 +17,8 @@ import { HOSTILE_ABSTRACT, HOSTILE_TITLE, loadServeCorpus } from '../serve/serve
 import type { OpenedStore } from '../store/store-contract.js';
 import { SCREENSHOTS, launchChromium, noChromiumReason } from './chromium.js';
 
+const API_KEY = 'browser-tier-api-key-0123456789';
+
 interface Context {
   app: FastifyInstance;
   store: SearchStore;
@@ -36,7 +38,8 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
     const opened = await open();
     await opened.store.init();
     await loadServeCorpus(opened.store, [sharedPath('pubmed-xml')]);
-    const app = await buildApp({ store: opened.store });
+    // With an API key, as operators serve it beyond loopback: the page must load and ask for it.
+    const app = await buildApp({ store: opened.store, apiKey: API_KEY });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     t.context = { app, store: opened.store, base, browser: await launchChromium(), dispose: opened.dispose };
   });
@@ -48,12 +51,25 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
     await t.context.dispose?.();
   });
 
-  /** A fresh page that records console errors and page errors; the test fails on any. */
-  const withPage = async (t: ExecutionContext<Context>, body: (page: Page) => Promise<void>) => {
+  /**
+   * A fresh page that records console errors and page errors; the test fails on any but those
+   * `expected` names (the browser's own line for an API answer the test asked for). The page holds
+   * the API key as after its key form, unless `withoutKey`.
+   */
+  const withPage = async (
+    t: ExecutionContext<Context>,
+    body: (page: Page) => Promise<void>,
+    options: { withoutKey?: boolean; expected?: RegExp } = {},
+  ) => {
     const page = await t.context.browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    if (!options.withoutKey) await page.addInitScript(`sessionStorage.setItem('litmine-api-key', ${JSON.stringify(API_KEY)})`);
     const problems: string[] = [];
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      if (m.type() === 'error' && !options.expected?.test(m.text())) problems.push(`console error: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('dialog', (d) => {
@@ -66,6 +82,7 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
       await page.close();
     }
     t.deepEqual(problems, [], 'no console errors, page errors or dialogs');
+    return failed;
   };
   const shot = (page: Page, file: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}-${file}.png`), fullPage: true });
 
@@ -165,5 +182,37 @@ export function pageSuite(name: string, open: () => Promise<OpenedStore>, option
       t.regex((await odd.getAttribute('title')) ?? '', /^"><img src=x onerror=alert\(1\)>/);
       await shot(page, '6-hostile');
     });
+  });
+
+  serial(title('with an API key the page loads, asks for the key, then searches with it'), async (t) => {
+    const failed = await withPage(
+      t,
+      async (page) => {
+        await page.goto(`${t.context.base}/#/search?q=cisplatin`);
+        const key = page.getByLabel('This server needs an API key');
+        await key.waitFor();
+        await shot(page, '7-key-form');
+        await key.fill(API_KEY);
+        await page.getByRole('button', { name: 'Use key' }).click();
+        await page.locator('#result-count').waitFor();
+        t.regex((await page.locator('#result-count').textContent()) ?? '', /of [1-9]\d* articles/);
+      },
+      { withoutKey: true, expected: /status of 401/ },
+    );
+    // Only the API refused the page before it had the key; every file of the page itself loaded.
+    t.true(failed.length > 0 && failed.every((f) => /^401 \/api\//.test(f)), failed.join(', '));
+  });
+
+  serial(title('a hand-typed malformed address (#/entity/%) says the view failed instead of staying at Loading…'), async (t) => {
+    await withPage(
+      t,
+      async (page) => {
+        await page.goto(`${t.context.base}/#/entity/%`);
+        await page.locator('#view-failed').waitFor();
+        t.regex((await page.locator('#status').textContent()) ?? '', /LITMINE_HTTP_BAD_REQUEST/);
+        t.false(((await page.locator('main').textContent()) ?? '').includes('Loading'));
+      },
+      { expected: /status of 400/ },
+    );
   });
 }

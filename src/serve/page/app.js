@@ -4,7 +4,7 @@
 
 import { ApiError, apiKeyForm } from './api.js';
 import { articleView } from './article-view.js';
-import { render, showError } from './dom.js';
+import { h, render, showError } from './dom.js';
 import { entityView } from './entity-view.js';
 import { parseHash } from './nav.js';
 import { relationsView } from './relations-view.js';
@@ -12,8 +12,8 @@ import { searchView } from './search-view.js';
 
 async function route() {
   showError('');
-  const { view, arg, params } = parseHash();
   try {
+    const { view, arg, params } = parseHash();
     if (view === 'article') await articleView(arg);
     else if (view === 'entity') await entityView(arg);
     else if (view === 'relations') await relationsView(params);
@@ -23,6 +23,8 @@ async function route() {
       render(apiKeyForm(route));
       showError(err.message);
     } else {
+      // Never left at "Loading…": the view says it could not be shown, the status line says why.
+      render(h('p', { class: 'muted', id: 'view-failed' }, 'This view could not be shown.'));
       showError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err?.message ?? err));
     }
   }
