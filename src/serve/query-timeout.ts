@@ -7,6 +7,7 @@
  *   installQueryDeadlines(app, 5000);   await withinDeadline(request, 'search', (store) => store.search(q), ctx.store);
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setMaxListeners } from 'node:events';
 import { LitmineError } from '../errors.js';
 import { isAbandonable } from '../store/sqlite-read-threads.js';
 import type { SearchStore } from '../store/store.js';
@@ -22,6 +23,8 @@ export function installQueryDeadlines(app: FastifyInstance, ms: number): void {
 
 function deadline(ms: number): AbortSignal {
   const controller = new AbortController();
+  // Each store read of the request listens (a page of 100 annotated hits is 101 reads).
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(() => controller.abort(new LitmineError('LITMINE_QUERY_TIMEOUT', `the request took longer than ${ms} ms`)), ms);
   timer.unref();
   return controller.signal;
