@@ -9,19 +9,20 @@
 import test from 'ava';
 import { performance } from 'node:perf_hooks';
 import { hasSharedData } from '../helpers/shared-data.js';
-import { SCANNING_QUERY, SCANNING_URL, largeStore, realStore } from '../serve/real-store.js';
+import { SCANNING_QUERY, SCANNING_URL, largeStore, realStore, storeFile } from '../serve/real-store.js';
 import { serveProcess } from './serve-process.js';
 
 const withData = hasSharedData ? test.serial : test.serial.skip;
 
 test.serial('hostile: three slow queries at once are answered 504 within the time limit and /healthz is not held', async (t) => {
-  const store = await largeStore(1_000_000);
+  const path = storeFile();
+  const store = await largeStore(1_000_000, path);
   const t0 = performance.now();
   await store.search(SCANNING_QUERY);
   const direct = performance.now() - t0;
   await store.close();
   const limit = Math.max(100, Math.round(direct / 4));
-  const server = await serveProcess(store.reopenOptions()!.path, { limits: { queryTimeoutMs: limit } });
+  const server = await serveProcess(path, { limits: { queryTimeoutMs: limit } });
   t.teardown(() => server.stop());
   const started = performance.now();
   const slow = Promise.all(
@@ -43,10 +44,10 @@ test.serial('hostile: three slow queries at once are answered 504 within the tim
 });
 
 withData('hostile: Infinity and 1e309 are refused over the socket; 300 wrong keys are rate-limited', async (t) => {
-  const store = await realStore();
-  await store.close();
+  const path = storeFile();
+  await (await realStore(path)).close();
   const key = 'fault-tier-serve-key-0123456789';
-  const server = await serveProcess(store.reopenOptions()!.path, { apiKey: key, rateLimit: { max: 100, windowMs: 60_000 } });
+  const server = await serveProcess(path, { apiKey: key, rateLimit: { max: 100, windowMs: 60_000 } });
   t.teardown(() => server.stop());
   for (const url of [
     '/api/search?q=cell&limit=Infinity&target=sentences',

@@ -20,16 +20,15 @@ export function storeFile(): string {
 }
 
 /** ../shared/data/pubmed-xml indexed by the real pipeline (word-list annotations), plus the hostile record. */
-export async function realStore(): Promise<SqliteStore> {
-  const store = new SqliteStore({ path: storeFile() });
+export async function realStore(path = storeFile()): Promise<SqliteStore> {
+  const store = new SqliteStore({ path });
   await store.init();
   await loadServeCorpus(store, [sharedPath('pubmed-xml')]);
   return store;
 }
 
 /** The contract corpus plus `filler` bare articles written straight into the table (a second per 500,000 here). */
-export async function largeStore(filler: number): Promise<SqliteStore> {
-  const path = storeFile();
+export async function largeStore(filler: number, path = storeFile()): Promise<SqliteStore> {
   const store = new SqliteStore({ path });
   await store.init();
   await store.apply(corpusOps());
