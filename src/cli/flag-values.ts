@@ -48,7 +48,7 @@ export function checkFlags(values: Values, options: CommandOptions): Values {
     const check = (v: string) => flagValue(name, v, option.value);
     out[name] = Array.isArray(raw) ? (raw as string[]).map(check) : check(String(raw));
   }
-  return out as Values;
+  return out;
 }
 
 function flagValue(name: string, raw: string, rule: FlagRule | undefined): string | number {
