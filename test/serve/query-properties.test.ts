@@ -181,14 +181,14 @@ withData(
             return typeof body.error?.code === 'string' && body.error.code.startsWith('LITMINE_') && typeof body.error.message === 'string';
           }
           const given = new Map(query.map((p, i) => [p.name, r.query[i]![0]]));
-          const valueOf = (name: string) => {
+          const effective = (name: string) => {
             if (name === 'ids') return given.get('ids') === undefined ? 0 : decodeURIComponent(given.get('ids')!).split(',').length;
             const raw = given.get(name);
             const schema = query.find((p) => p.name === name)?.schema;
             return raw === undefined ? Number(schema?.default ?? 0) : Number(decodeURIComponent(raw));
           };
           const json = res.headers['content-type']?.includes('json') ? res.json() : undefined;
-          return COUNTS[path]!(json, res.body, valueOf).every(({ n, max }) => Number.isFinite(max) && n <= max);
+          return COUNTS[path]!(json, res.body, effective).every(({ n, max }) => Number.isFinite(max) && n <= max);
         }),
         { numRuns: perRoute, seed: Number(process.env.LITMINE_PROPERTY_SEED ?? Date.now() % 2 ** 31) },
       );
