@@ -74,6 +74,8 @@ interface Pending {
 interface Reader {
   worker: Worker;
   current: Pending | null;
+  /** Has opened the store and answers reads. */
+  ready: boolean;
 }
 
 class ReadPool {
@@ -106,6 +108,7 @@ class ReadPool {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(p);
       this.#pump();
+      this.#keepAlive();
     });
   }
 
@@ -116,14 +119,13 @@ class ReadPool {
   }
 
   #spawn(): void {
-    const reader: Reader = { worker: startThread(this.#options), current: null };
-    let ready = false;
+    const reader: Reader = { worker: startThread(this.#options), current: null, ready: false };
     this.#readers.add(reader);
-    reader.worker.unref();
     reader.worker.on('message', (m: ReadAnswer | { ready: true }) => {
       if ('ready' in m) {
-        ready = true;
+        reader.ready = true;
         this.#startFailure = null;
+        this.#keepAlive();
         this.#markStarted();
         this.#idle.push(reader);
         return this.#pump();
@@ -140,7 +142,7 @@ class ReadPool {
       if (reader.current)
         this.#settle(reader.current, new LitmineError('LITMINE_INTERNAL', `embedded store reader failed: ${err.message}`));
       reader.current = null;
-      if (ready) return this.#retire(reader);
+      if (reader.ready) return this.#retire(reader);
       // It could not open the store: fail what waits, and try again in a second rather than in a loop.
       this.#startFailure = new LitmineError('LITMINE_STORE_UNAVAILABLE', `embedded store reader: ${err.message}`, { cause: err });
       for (const p of this.#queue.splice(0)) this.#settle(p, this.#startFailure);
@@ -151,6 +153,17 @@ class ReadPool {
       }, 1000).unref();
     });
     reader.worker.on('exit', () => this.#retire(reader));
+    // After the listeners, which ref it.
+    this.#keepAlive();
+  }
+
+  /** The readers keep the process alive only while one is starting, or a read waits or runs. */
+  #keepAlive(): void {
+    const busy = this.#queue.length > 0 || [...this.#readers].some((r) => r.current || !r.ready);
+    for (const r of this.#readers) {
+      if (busy) r.worker.ref();
+      else r.worker.unref();
+    }
   }
 
   /** Takes a reader out of service (terminating it when it still runs) and starts another in its place. */
@@ -186,6 +199,7 @@ class ReadPool {
 
   #settle(p: Pending, err: Error | null, value?: unknown): void {
     p.done();
+    this.#keepAlive();
     if (err) p.reject(err);
     else p.resolve(value);
   }
