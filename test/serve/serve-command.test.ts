@@ -58,7 +58,16 @@ test('litmine serve refuses a missing key variable and a bad port', async (t) =>
   t.regex(missing.err, /LITMINE_USAGE: --api-key-env LITMINE_TEST_NO_SUCH_VARIABLE: that environment variable is not set/);
   const port = await litmine('serve', '--port', '99999');
   t.is(port.code, 2);
-  t.regex(port.err, /--port must be an integer from 0 to 65535/);
+  t.regex(port.err, /LITMINE_USAGE: --port must be a port number from 0 to 65535, got "99999"/);
+  for (const [flag, value, allowed] of [
+    ['--log-level', 'bogus', /must be one of fatal, error, warn, info, debug, silent/],
+    ['--rate-limit=-5', '', /must be a whole number from 0 to 1000000000/],
+    ['--query-timeout', 'Infinity', /must be a time in milliseconds from 100 to 600000/],
+  ] as const) {
+    const r = await litmine('serve', ...(value ? [flag, value] : [flag]));
+    t.is(r.code, 2, `${flag} ${value}`);
+    t.regex(r.err, allowed, `${flag} ${value}: ${r.err}`);
+  }
 });
 
 test("litmine serve refuses --cors-origin '*' and an origin with a path, as the configuration file does", async (t) => {

@@ -14,26 +14,31 @@ import { isLoopbackAddress } from '../../serve/loopback-hosts.js';
 import { requestMetrics } from '../../serve/metrics.js';
 import { Dictionary } from '../../vocab/dictionary.js';
 import type { Command } from '../command.js';
+import { PORT } from '../flag-values.js';
 import { dictionaryPath } from '../open-normalizer.js';
 import { openStore } from '../open-services.js';
+
+/** The levels `serve.logLevel` takes (config-schema.ts). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: "the analysts' HTTP API and web page over the store (read-only)",
   usage:
     'litmine serve [--host H] [--port P] [--api-key-env VAR] [--cors-origin URL ...] [--rate-limit N] [--query-timeout MS] [--log-level L]',
+  // Checked and converted by the dispatcher's flag parser before run() (flag-values.ts).
   options: {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'api-key-env': { type: 'string' },
-    'cors-origin': { type: 'string', multiple: true },
-    'rate-limit': { type: 'string' },
-    'query-timeout': { type: 'string' },
-    'log-level': { type: 'string' },
+    host: { type: 'string', value: { kind: 'text', maxChars: 255 } },
+    port: { type: 'string', value: PORT },
+    'api-key-env': { type: 'string', value: { kind: 'text', maxChars: 255 } },
+    'cors-origin': { type: 'string', multiple: true, value: { kind: 'text', maxChars: 255 } },
+    'rate-limit': { type: 'string', value: { kind: 'integer', min: 0, max: 1e9 } },
+    'query-timeout': { type: 'string', value: { kind: 'integer', min: 100, max: 600_000, noun: 'a time in milliseconds' } },
+    'log-level': { type: 'string', value: { kind: 'choice', choices: LOG_LEVELS } },
   },
   async run({ values }, { config, io, signal }) {
     const serve = config.serve;
-    const port = values.port !== undefined ? integer(values.port as string, '--port', 0, 65535) : serve.port;
+    const port = (values.port as number | undefined) ?? serve.port;
     const host = (values.host as string | undefined) ?? serve.host;
     let apiKey = serve.apiKey;
     const keyVar = values['api-key-env'] as string | undefined;
@@ -42,12 +47,8 @@ export const serveCommand: Command = {
       if (!apiKey) throw new LitmineError('LITMINE_USAGE', `--api-key-env ${keyVar}: that environment variable is not set`);
     }
     if (apiKey !== undefined && apiKey.length < 16) throw new LitmineError('LITMINE_USAGE', 'the API key must have at least 16 characters');
-    const rateMax =
-      values['rate-limit'] !== undefined ? integer(values['rate-limit'] as string, '--rate-limit', 0, 1e9) : serve.rateLimit.max;
-    const queryTimeoutMs =
-      values['query-timeout'] !== undefined
-        ? integer(values['query-timeout'] as string, '--query-timeout', 100, 600_000)
-        : serve.queryTimeoutMs;
+    const rateMax = (values['rate-limit'] as number | undefined) ?? serve.rateLimit.max;
+    const queryTimeoutMs = (values['query-timeout'] as number | undefined) ?? serve.queryTimeoutMs;
     const level = (values['log-level'] as string | undefined) ?? serve.logLevel;
     const corsOrigins = (values['cors-origin'] as string[] | undefined) ?? serve.corsOrigins;
     for (const origin of corsOrigins) {
@@ -93,10 +94,3 @@ export const serveCommand: Command = {
     return 0;
   },
 };
-
-function integer(raw: string, flag: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new LitmineError('LITMINE_USAGE', `${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
-  return n;
-}
