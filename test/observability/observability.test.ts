@@ -14,7 +14,7 @@ import { repoRoot } from '../helpers/shared-data.js';
 test('a command writes JSON events to LITMINE_LOG_FILE and keeps its human lines on stderr', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'litmine-log-'));
   const file = join(dir, 'events.jsonl');
-  // `status` on an empty data folder fails: the events carry the error code and the exit code.
+  // `status` on a data folder that does not exist fails: the events carry the error code and the exit code.
   const run = spawnSync(process.execPath, [join(repoRoot, 'bin', 'litmine.js'), 'status', '--data-dir', join(dir, 'data')], {
     env: { ...process.env, LITMINE_LOG_FILE: file },
     encoding: 'utf8',
@@ -25,7 +25,7 @@ test('a command writes JSON events to LITMINE_LOG_FILE and keeps its human lines
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   t.deepEqual([events[0]?.event, events[0]?.command], ['command.start', 'status']);
-  t.is(events.find((e) => e.event === 'command.error')?.code, 'LITMINE_LOG_PROTOCOL');
+  t.is(events.find((e) => e.event === 'command.error')?.code, 'LITMINE_INPUT_NOT_FOUND');
   const end = events.at(-1)!;
   t.deepEqual([end.event, end.exitCode], ['command.end', 1]);
   const lines = run.stderr.trim().split('\n').filter(Boolean);
