@@ -104,8 +104,8 @@ def main():
               "Check it runs: `tail -f models/build/bio-lora.log`; refresh this file: "
               "`python models/train/training_status.py`.", "",
               "## Next steps", "",
-              "1. **bio** (this run): ends in a commit of `models/adapters/bio/`. A later session may resume it "
-              "(same command) or start a longer plan from scratch.",
+              "1. **bio**: ends in a commit of `models/adapters/bio/` (listed above once committed). A later session "
+              "may lengthen it from the committed delta (the continue command above) before the teacher.",
               "2. **ner-teacher**: `train_ner.py` from `rebuild_teacher.py --adapters bio --out ...` with LoRA, "
               "a ≤ 2 h step, committing `models/adapters/ner-teacher/`.",
               "3. **ner-teacher-plain**: the same from the plain base (the ablation).",
