@@ -20,6 +20,18 @@ def pick(d):
             for k, v in d.items() if isinstance(v, dict)}
 
 
+def typescript_scores(folder: Path, task: str) -> dict:
+    """Per corpus, the P/R/F1 of scripts/eval-models.sh's `litmine eval --json` files in folder."""
+    out = {}
+    for f in sorted(folder.glob(f"{task}-*.json")):
+        r = json.loads(f.read_text())
+        corpus = f.stem[len(task) + 1:]
+        out[corpus] = {k: r[k] for k in ("precision", "recall", "f1")}
+        if isinstance(r.get("document"), dict):  # BC5CDR CID at document level
+            out[corpus + "-doc"] = {k: r["document"][k] for k in ("precision", "recall", "f1")}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -41,15 +53,7 @@ def main():
     man.setdefault("scores", {})
     man.pop("scores_typescript", None)
     if a.typescript:
-        task = "ner" if man["task"] == "token-classification" else "re"
-        ts = {}
-        for f in sorted(Path(a.typescript).glob(f"{task}-*.json")):
-            r = json.loads(f.read_text())
-            corpus = f.stem[len(task) + 1:]
-            ts[corpus] = {k: r[k] for k in ("precision", "recall", "f1")}
-            if isinstance(r.get("document"), dict):  # BC5CDR CID at document level
-                ts[corpus + "-doc"] = {k: r["document"][k] for k in ("precision", "recall", "f1")}
-        man["scores_typescript"] = ts
+        man["scores_typescript"] = typescript_scores(Path(a.typescript), "ner" if man["task"] == "token-classification" else "re")
     man["how_evaluated"] = a.cmd
     write_json(m / "manifest.json", man)
     print(json.dumps(man["scores"], indent=1))

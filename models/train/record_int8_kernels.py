@@ -25,18 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import cpu_model_name, int8_kernel_family, sha256_file, write_json  # noqa
-from finalize_manifest import pick  # noqa
-
-
-def typescript_scores(folder: Path, task: str) -> dict:
-    out = {}
-    for f in sorted(folder.glob(f"{task}-*.json")):
-        r = json.loads(f.read_text())
-        corpus = f.stem[len(task) + 1:]
-        out[corpus] = {k: r[k] for k in ("precision", "recall", "f1")}
-        if isinstance(r.get("document"), dict):  # BC5CDR CID at document level
-            out[corpus + "-doc"] = {k: r["document"][k] for k in ("precision", "recall", "f1")}
-    return out
+from finalize_manifest import pick, typescript_scores  # noqa
 
 
 def main():

@@ -27,6 +27,14 @@ export interface PubtatorDoc {
   relations: { type: string; ids: string[] }[];
 }
 
+/** The document's title and abstract with the offset each starts at (PubTator offsets run over title + " " + abstract). */
+export function pubtatorPassages(d: PubtatorDoc): { id: 'title' | 'abstract'; offset: number; text: string }[] {
+  return [
+    { id: 'title', offset: 0, text: d.title },
+    { id: 'abstract', offset: d.title.length + 1, text: d.abstract },
+  ];
+}
+
 export function readPubtatorDocuments(text: string, file = 'PubTator'): PubtatorDoc[] {
   const docs: PubtatorDoc[] = [];
   const byId = new Map<string, PubtatorDoc>();

@@ -66,6 +66,11 @@ export function bioSpans(labels: readonly string[]): WordSpan[] {
   return out;
 }
 
+/** The entity types a label set names: "B-Gene", "I-Gene" → "Gene"; O is none. */
+export function entityTypes(labels: readonly string[]): Set<string> {
+  return new Set(labels.filter((l) => l !== 'O').map((l) => l.replace(/^[BIES]-/, '')));
+}
+
 /** Per word of the encoding: the label of its first sub-token and the indices of all its tokens. */
 export function wordLabels(enc: Encoding, probs: Float32Array, labels: readonly string[]): { label: string; tokens: number[] }[] {
   const width = labels.length;

@@ -9,16 +9,21 @@ import { readFileSync } from 'node:fs';
 
 export type Int8KernelFamily = 'amx-int8' | 'avx512-vnni' | 'avx-vnni' | 'avx2' | 'other';
 
-/** The CPU flags /proc/cpuinfo lists for the first processor; empty where there is no /proc. */
-export function cpuFlags(cpuinfo?: string): Set<string> {
-  let text = cpuinfo;
-  if (text === undefined) {
+/** /proc/cpuinfo's text, read once; empty where there is no /proc. */
+let cpuinfoText: string | undefined;
+function cpuinfo(): string {
+  if (cpuinfoText === undefined) {
     try {
-      text = readFileSync('/proc/cpuinfo', 'utf8');
+      cpuinfoText = readFileSync('/proc/cpuinfo', 'utf8');
     } catch {
-      return new Set();
+      cpuinfoText = '';
     }
   }
+  return cpuinfoText;
+}
+
+/** The CPU flags the first processor lists (x86 "flags", ARM "Features"). */
+export function cpuFlags(text: string = cpuinfo()): Set<string> {
   const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l));
   return new Set(
     line
@@ -40,15 +45,7 @@ export function int8KernelFamily(flags: Set<string> = cpuFlags()): Int8KernelFam
 }
 
 /** The CPU's model name, for records that say where a figure came from. */
-export function cpuModelName(cpuinfo?: string): string {
-  let text = cpuinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/cpuinfo', 'utf8');
-    } catch {
-      return 'unknown';
-    }
-  }
+export function cpuModelName(text: string = cpuinfo()): string {
   const line = text.split('\n').find((l) => l.startsWith('model name'));
   return line ? line.slice(line.indexOf(':') + 1).trim() : 'unknown';
 }

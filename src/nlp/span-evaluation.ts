@@ -7,7 +7,7 @@
  *
  *   const r = await evaluateSpans(readPubtatorDocuments(text), annotator, new Set(['Gene', 'Chemical']));  // r.types.Gene.f1, r.micro.f1
  */
-import type { PubtatorDoc } from '../interchange/pubtator.js';
+import { type PubtatorDoc, pubtatorPassages } from '../interchange/pubtator.js';
 import { segmentSentences } from '../text/segment-sentences.js';
 import type { Annotator } from './annotator.js';
 import { canonicalType, prf, type Scores } from './ner-evaluation.js';
@@ -52,13 +52,6 @@ export function raggedEdge(sentence: string, start: number, end: number): boolea
   return depth !== 0 || (text[0] === '(' && start > 0 && /[\p{L}\p{N}]/u.test(sentence[start - 1]!));
 }
 
-function passagesOf(d: PubtatorDoc) {
-  return [
-    { offset: 0, text: d.title },
-    { offset: d.title.length + 1, text: d.abstract },
-  ];
-}
-
 export async function evaluateSpans(
   docs: readonly PubtatorDoc[],
   annotator: Annotator,
@@ -76,7 +69,7 @@ export async function evaluateSpans(
   const ragged = { punctuationEdge: 0, noLetter: 0, predicted: 0 };
   for (const d of docs) {
     const gold = new Set(d.annotations.map((a) => `${spanType(a.type)}\t${a.start}\t${a.end}`));
-    const sentences = passagesOf(d).flatMap((p) =>
+    const sentences = pubtatorPassages(d).flatMap((p) =>
       segmentSentences(p.text).map((s) => ({ start: p.offset + s.start, text: p.text.slice(s.start, s.end) })),
     );
     const results = await annotator.annotate(sentences.map((s) => ({ text: s.text })));

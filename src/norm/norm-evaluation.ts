@@ -9,7 +9,7 @@
  */
 import type { Annotator } from '../nlp/annotator.js';
 import type { Scores } from '../nlp/ner-evaluation.js';
-import type { PubtatorDoc } from '../interchange/pubtator.js';
+import { type PubtatorDoc, pubtatorPassages } from '../interchange/pubtator.js';
 import { segmentSentences } from '../text/segment-sentences.js';
 import type { NormInput, Normalizer } from './normalizer.js';
 
@@ -35,15 +35,8 @@ export function bareId(id: string): string {
   return id.replace(/^(MESH|mesh):/, '');
 }
 
-function passagesOf(d: PubtatorDoc) {
-  return [
-    { id: 'title', offset: 0, text: d.title },
-    { id: 'abstract', offset: d.title.length + 1, text: d.abstract },
-  ];
-}
-
 function goldInputs(d: PubtatorDoc): (NormInput & { gold: string[] })[] {
-  const ps = passagesOf(d);
+  const ps = pubtatorPassages(d);
   return d.annotations.map((a) => {
     const p = a.start >= ps[1]!.offset ? ps[1]! : ps[0]!;
     return { passageId: p.id, start: a.start - p.offset, end: a.end - p.offset, text: a.text, type: a.type, gold: a.ids.map(bareId) };
@@ -59,7 +52,7 @@ export async function evaluateNorm(
   const errors: NormEvaluation['errors'] = [];
   for (const d of docs) {
     const gold = goldInputs(d);
-    const out = normalizer.normalize(passagesOf(d), gold, { addMissed: false });
+    const out = normalizer.normalize(pubtatorPassages(d), gold, { addMissed: false });
     gold.forEach((g, i) => {
       if (g.gold.length === 0) return;
       const a = acc.get(g.type) ?? { accuracy: 0, correct: 0, total: 0 };
@@ -91,7 +84,7 @@ async function endToEnd(
     return c;
   };
   for (const d of docs) {
-    const passages = passagesOf(d);
+    const passages = pubtatorPassages(d);
     const sentences = passages.flatMap((p) =>
       segmentSentences(p.text).map((s) => ({ passageId: p.id, start: s.start, text: p.text.slice(s.start, s.end) })),
     );

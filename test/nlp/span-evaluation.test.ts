@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { main } from '../../src/cli.js';
 import { readPubtatorDocuments } from '../../src/interchange/pubtator.js';
+import { entityTypes } from '../../src/nlp/decode-bio.js';
 import { createOnnxAnnotator } from '../../src/nlp/onnx-annotator.js';
 import { evaluateSpans, raggedEdge, spanType } from '../../src/nlp/span-evaluation.js';
 import { hasSharedData, sharedPath } from '../helpers/shared-data.js';
@@ -50,7 +51,7 @@ realTest('on BioRED dev the repair leaves no ragged or letterless mention and lo
       repairMentions,
     });
     try {
-      const types = new Set(a.ner.folder.labels.filter((l) => l !== 'O').map((l) => l.replace(/^[BIES]-/, '')));
+      const types = entityTypes(a.ner.folder.labels);
       return { types, r: await evaluateSpans(docs, a, types) };
     } finally {
       await a.close();

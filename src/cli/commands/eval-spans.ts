@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readPubtatorDocuments } from '../../interchange/pubtator.js';
+import { entityTypes } from '../../nlp/decode-bio.js';
 import { createOnnxAnnotator } from '../../nlp/onnx-annotator.js';
 import { evaluateSpans } from '../../nlp/span-evaluation.js';
 import type { CommandContext, ParsedCommandArgs } from '../command.js';
@@ -33,7 +34,7 @@ export async function runEvalSpans(file: string, args: ParsedCommandArgs, ctx: C
   });
   const progress = new Progress(io, 'eval spans', { total: docs.length, unit: 'documents' });
   try {
-    const types = new Set(annotator.ner.folder.labels.filter((l) => l !== 'O').map((l) => l.replace(/^[BIES]-/, '')));
+    const types = entityTypes(annotator.ner.folder.labels);
     const r = await evaluateSpans(docs, annotator, types, { onProgress: (n) => progress.tick(n) });
     progress.done();
     if (args.values.json) io.out(JSON.stringify({ task: 'spans', file, model: annotator.models.ner, repair, ...r }));
